@@ -1,0 +1,76 @@
+"""The `assistant` command: joins the command groups and turns errors into one-line messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from assistant import __version__
+from assistant.cli import corpus as corpus_cli
+
+app = typer.Typer(
+    name="assistant",
+    help="Draft Chinese work summaries (工作总结) from your facts, in the style of example reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"assistant {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Draft Chinese work summaries (工作总结) from your facts, in the style of example reports."""
+
+
+app.add_typer(corpus_cli.app, name="corpus")
+
+
+def main() -> None:
+    """Console entry point. Expected errors become `error: …` on stderr with their exit code;
+    ASSISTANT_DEBUG=1 shows the traceback instead."""
+    from assistant.errors import AssistantError
+
+    debug = os.environ.get("ASSISTANT_DEBUG", "") not in ("", "0")
+    try:
+        app(standalone_mode=False)
+    except AssistantError as exc:
+        if debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click's own usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            print("aborted", file=sys.stderr)
+            sys.exit(1)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if debug:
+            raise
+        print(f"error: {type(exc).__name__}: {exc} (set ASSISTANT_DEBUG=1 for the traceback)", file=sys.stderr)
+        sys.exit(1)
