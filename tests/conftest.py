@@ -1,0 +1,38 @@
+"""Shared fixtures: every test runs with a throwaway ASSISTANT_HOME and no LLM settings from the
+environment, and `fake_llm` gives a real local Chat Completions server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:
+    from fake_chat_server import FakeChatServer
+except ImportError:  # tests/ imported as a package
+    from tests.fake_chat_server import FakeChatServer  # type: ignore[no-redef]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read or write the user's real config, keys or logs."""
+    home = tmp_path_factory.mktemp("assistant-home")
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "ASSISTANT_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ASSISTANT_HOME", str(home))
+    # A corporate proxy must not swallow requests to the loopback fake server.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    return home
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeChatServer]:
+    server = FakeChatServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,266 @@
+"""The OpenAI backend driven through the real `openai` client against a real local HTTP server."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+
+import pytest
+import yaml
+
+from assistant import paths
+from assistant.errors import AssistantError, BackendError
+from assistant.llm import Completion, LLMSettings, ScriptedBackend, redact, resolve_settings, save_settings
+from assistant.llm.openai_backend import OpenAIBackend, StreamInterrupted
+
+KEY = "sk-test-SECRET123"
+MESSAGES = [{"role": "system", "content": "你是助手"}, {"role": "user", "content": "写一段总结"}]
+
+
+def backend(server, *, timeout: float = 5.0, max_retries: int = 2, key: str | None = KEY) -> OpenAIBackend:
+    settings = LLMSettings(
+        base_url=server.base_url, api_key=key, model="fake-model", timeout=timeout, max_retries=max_retries
+    )
+    return OpenAIBackend(settings, backoff_base=0.01)
+
+
+# -- happy paths ----------------------------------------------------------------------------------
+
+
+def test_non_streaming_reply(fake_llm):
+    fake_llm.queue(reply="本季度完成了三个项目。")
+    done = backend(fake_llm).complete(MESSAGES, stream=False)
+    assert isinstance(done, Completion)
+    assert done.text == "本季度完成了三个项目。"
+    assert done.model == "fake-model"
+    assert done.finish_reason == "stop"
+    assert done.usage["completion_tokens"] == len(done.text)
+    assert not done.interrupted and done.elapsed > 0
+
+
+def test_streaming_reply_calls_on_delta_in_order(fake_llm):
+    reply = "一、工作概述：本季度推进了数据平台迁移，完成率百分之九十。"
+    fake_llm.queue(reply=reply)
+    deltas: list[str] = []
+    done = backend(fake_llm).complete(MESSAGES, on_delta=deltas.append, temperature=0.3)
+    assert len(deltas) > 3
+    assert "".join(deltas) == reply == done.text
+    assert done.finish_reason == "stop"
+    assert done.usage["total_tokens"] > 0  # taken from the last chunk
+
+
+def test_request_carries_model_messages_and_key(fake_llm):
+    backend(fake_llm).complete(MESSAGES, temperature=0.2)
+    [req] = fake_llm.chat_requests
+    assert req.body["model"] == "fake-model"
+    assert req.body["messages"] == MESSAGES
+    assert req.body["temperature"] == 0.2
+    assert req.body["stream"] is True
+    assert req.headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_responder_answers_when_queue_is_empty(fake_llm):
+    fake_llm.responder = lambda body: "echo:" + body["messages"][-1]["content"]
+    assert backend(fake_llm).complete(MESSAGES).text == "echo:写一段总结"
+
+
+def test_model_is_taken_from_the_endpoint_when_it_serves_one(fake_llm):
+    settings = LLMSettings(base_url=fake_llm.base_url, api_key=None, model=None)
+    b = OpenAIBackend(settings)
+    assert b.complete(MESSAGES, stream=False).text == "fake reply"
+    assert b.model == "fake-model"
+    assert fake_llm.chat_requests[0].headers["authorization"] == "Bearer not-needed"
+
+
+def test_ctrl_c_mid_stream_returns_partial_text_marked_interrupted(fake_llm):
+    fake_llm.queue(reply="abcdefghijklmnopqrstuvwxyz")
+    seen: list[str] = []
+
+    def on_delta(text: str) -> None:
+        seen.append(text)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    done = backend(fake_llm).complete(MESSAGES, on_delta=on_delta)
+    assert done.interrupted
+    assert done.text == "".join(seen) and "abcdefghijklmnopqrstuvwxyz".startswith(done.text)
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+def test_401_is_a_clear_error_without_the_key(fake_llm):
+    fake_llm.queue(status=401)  # the fake server echoes the key in its error message
+    b = backend(fake_llm)
+    with pytest.raises(BackendError) as info:
+        b.complete(MESSAGES)
+    message = str(info.value)
+    assert "401" in message and "API key" in message and "OPENAI_API_KEY" in message
+    assert "SECRET123" not in message
+    assert "SECRET123" not in repr(b.settings)
+    assert "api_key='***'" in repr(b.settings)
+    assert len(fake_llm.chat_requests) == 1  # auth failures are not retried
+
+
+def test_404_names_the_model_and_the_fix(fake_llm):
+    fake_llm.queue(status=404)
+    with pytest.raises(BackendError, match="fake-model") as info:
+        backend(fake_llm).complete(MESSAGES)
+    assert "--model" in str(info.value) and "ASSISTANT_MODEL" in str(info.value)
+
+
+def test_other_4xx_shows_status_and_server_message(fake_llm):
+    fake_llm.queue(status=422, message="messages[0].content too long")
+    with pytest.raises(BackendError, match=r"422.*too long"):
+        backend(fake_llm).complete(MESSAGES)
+    assert len(fake_llm.chat_requests) == 1
+
+
+def test_429_honours_retry_after(fake_llm):
+    fake_llm.queue(status=429, retry_after=1)
+    fake_llm.queue(reply="ok")
+    start = time.monotonic()
+    assert backend(fake_llm).complete(MESSAGES).text == "ok"
+    assert time.monotonic() - start >= 0.95
+    assert len(fake_llm.chat_requests) == 2
+
+
+def test_500_twice_then_success(fake_llm):
+    fake_llm.queue(status=500)
+    fake_llm.queue(status=503)
+    fake_llm.queue(reply="recovered")
+    assert backend(fake_llm, max_retries=2).complete(MESSAGES, stream=False).text == "recovered"
+    assert len(fake_llm.chat_requests) == 3
+
+
+def test_persistent_500_gives_up_after_max_retries(fake_llm):
+    fake_llm.responder = lambda body: "never used"
+    for _ in range(5):
+        fake_llm.queue(status=500)
+    with pytest.raises(BackendError, match=r"500.*after 3 attempts"):
+        backend(fake_llm, max_retries=2).complete(MESSAGES)
+    assert len(fake_llm.chat_requests) == 3
+
+
+def test_stall_beyond_timeout_is_retried_then_reported(fake_llm):
+    fake_llm.queue(stall=5)
+    fake_llm.queue(stall=5)
+    start = time.monotonic()
+    with pytest.raises(BackendError, match=r"0\.5 s timeout.*") as info:
+        backend(fake_llm, timeout=0.5, max_retries=1).complete(MESSAGES)
+    assert "after 2 attempts" in str(info.value)
+    assert len(fake_llm.chat_requests) == 2
+    assert time.monotonic() - start < 4
+
+
+def test_stall_once_then_success(fake_llm):
+    fake_llm.queue(stall=5)
+    fake_llm.queue(reply="second try")
+    assert backend(fake_llm, timeout=0.5, max_retries=1).complete(MESSAGES).text == "second try"
+
+
+def test_connection_refused_is_reported(fake_llm):
+    url = fake_llm.base_url
+    fake_llm.stop()
+    settings = LLMSettings(base_url=url, api_key=KEY, model="m", timeout=1, max_retries=1)
+    with pytest.raises(BackendError, match="cannot reach the endpoint"):
+        OpenAIBackend(settings, backoff_base=0.01).complete(MESSAGES)
+
+
+def test_stream_cut_midway_raises_with_partial_prefix(fake_llm):
+    reply = "第一部分内容。第二部分内容。第三部分内容。"
+    fake_llm.queue(reply=reply, cut_after=3)
+    fake_llm.queue(reply="must not be fetched")
+    deltas: list[str] = []
+    with pytest.raises(StreamInterrupted) as info:
+        backend(fake_llm).complete(MESSAGES, on_delta=deltas.append)
+    partial = info.value.partial
+    assert partial and reply.startswith(partial) and partial != reply
+    assert partial == "".join(deltas)
+    assert len(fake_llm.chat_requests) == 1  # no silent retry that would repeat text
+    assert isinstance(info.value, BackendError)
+
+
+def test_stream_hanging_midway_times_out_with_partial(fake_llm):
+    fake_llm.queue(reply="abcdefghijklmnop", cut_after=2, stall=5)
+    with pytest.raises(StreamInterrupted, match="timed out") as info:
+        backend(fake_llm, timeout=0.5).complete(MESSAGES)
+    assert info.value.partial == "abcdef"
+
+
+def test_no_endpoint_configured():
+    with pytest.raises(BackendError, match="no LLM endpoint configured"):
+        OpenAIBackend(LLMSettings(base_url=None, api_key=None, model="m"))
+
+
+# -- settings -------------------------------------------------------------------------------------
+
+
+def write_config(data: dict, mode: int) -> None:
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    os.chmod(path, mode)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_world_readable_config_with_key_is_refused():
+    write_config({"api_key": KEY, "base_url": "http://x/v1"}, 0o644)
+    with pytest.raises(AssistantError) as info:
+        resolve_settings()
+    assert f"chmod 600 {paths.config_file()}" in str(info.value)
+    assert "SECRET123" not in str(info.value)
+    # A key given elsewhere means the file's key is not used, so nothing to refuse.
+    assert resolve_settings(api_key="sk-flag-xxxxxxxx").base_url == "http://x/v1"
+
+
+def test_save_settings_writes_mode_600_and_round_trips():
+    path = save_settings(base_url="http://h:1/v1", api_key=KEY, model="qwen", timeout=30)
+    assert path == paths.config_file()
+    if os.name != "nt":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    save_settings(model="qwen2")  # merges, keeps the rest
+    s = resolve_settings()
+    assert (s.base_url, s.api_key, s.model, s.timeout) == ("http://h:1/v1", KEY, "qwen2", 30.0)
+    assert s.configured
+    assert [p.name for p in path.parent.iterdir()] == ["config.yaml"]  # no temp file left
+
+
+def test_env_beats_file_and_flags_beat_env(monkeypatch):
+    save_settings(base_url="http://file/v1", model="file-model", api_key="sk-file-aaaaaaaa")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://env/v1")
+    monkeypatch.setenv("ASSISTANT_MODEL", "env-model")
+    s = resolve_settings()
+    assert (s.base_url, s.model, s.api_key) == ("http://env/v1", "env-model", "sk-file-aaaaaaaa")
+    monkeypatch.setenv("ASSISTANT_API_KEY", "sk-env-bbbbbbbb")
+    s = resolve_settings(base_url="http://flag/v1", model="flag-model", timeout=5)
+    assert (s.base_url, s.model, s.api_key, s.timeout) == (
+        "http://flag/v1",
+        "flag-model",
+        "sk-env-bbbbbbbb",
+        5.0,
+    )
+
+
+def test_unconfigured_by_default():
+    s = resolve_settings()
+    assert not s.configured and s.model is None and s.timeout == 60.0
+    assert "api_key=None" in repr(s)
+
+
+def test_redact_hides_key_and_key_like_tokens():
+    s = LLMSettings(base_url=None, api_key="local-secret-token", model=None)
+    out = redact("bad key local-secret-token and sk-abcdef123456 seen", s)
+    assert "local-secret-token" not in out and "sk-abcdef123456" not in out
+    assert redact("nothing here") == "nothing here"
+
+
+def test_scripted_backend_replays_and_records():
+    b = ScriptedBackend("one", responder=lambda messages: "two")
+    deltas: list[str] = []
+    assert b.complete(MESSAGES, on_delta=deltas.append).text == "one"
+    assert b.complete(MESSAGES).text == "two"
+    assert "".join(deltas) == "one" and b.calls == [MESSAGES, MESSAGES]
+    with pytest.raises(BackendError):
+        ScriptedBackend().complete(MESSAGES)
