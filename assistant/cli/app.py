@@ -10,6 +10,8 @@ import typer
 
 from assistant import __version__
 from assistant.cli import corpus as corpus_cli
+from assistant.cli import index as index_cli
+from assistant.cli.export import export_cmd
 
 app = typer.Typer(
     name="assistant",
@@ -37,6 +39,9 @@ def _root(
 
 
 app.add_typer(corpus_cli.app, name="corpus")
+app.add_typer(index_cli.app, name="index")
+app.command("search")(index_cli.search)
+app.command("export")(export_cmd)
 
 
 def main() -> None:

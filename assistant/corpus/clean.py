@@ -79,6 +79,12 @@ def clean_text(text: str) -> CleanResult:
             line = _PAYWALL.sub("", line).strip()
             if not line:
                 continue
+        # Markdown copies: heading markers, emphasis and list bullets are layout, not text.
+        line = re.sub(r"^#{1,6}\s*", "", line)
+        line = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), line)
+        line = re.sub(r"^[-*+]\s+(?=\S)", "", line).strip()
+        if not line:
+            continue
         if is_noise_line(line):
             removed.append(line)
             continue
