@@ -10,6 +10,7 @@ import typer
 
 from assistant import __version__
 from assistant.cli import corpus as corpus_cli
+from assistant.cli import eval as eval_cli
 from assistant.cli import index as index_cli
 from assistant.cli.export import export_cmd
 
@@ -41,6 +42,7 @@ def _root(
 app.add_typer(corpus_cli.app, name="corpus")
 app.add_typer(index_cli.app, name="index")
 app.command("search")(index_cli.search)
+app.add_typer(eval_cli.app, name="eval")
 app.command("export")(export_cmd)
 
 
