@@ -10,8 +10,10 @@ import typer
 
 from assistant import __version__
 from assistant.cli import corpus as corpus_cli
+from assistant.cli import draft as draft_cli
 from assistant.cli import eval as eval_cli
 from assistant.cli import index as index_cli
+from assistant.cli import log as log_cli
 from assistant.cli.export import export_cmd
 
 app = typer.Typer(
@@ -39,10 +41,13 @@ def _root(
     """Draft Chinese work summaries (工作总结) from your facts, in the style of example reports."""
 
 
+app.command("draft")(draft_cli.draft)
+app.command("outline")(draft_cli.outline_cmd)
 app.add_typer(corpus_cli.app, name="corpus")
 app.add_typer(index_cli.app, name="index")
 app.command("search")(index_cli.search)
 app.add_typer(eval_cli.app, name="eval")
+app.add_typer(log_cli.app, name="log")
 app.command("export")(export_cmd)
 
 

@@ -1,0 +1,1 @@
+"""Checks on a draft: figures against facts, fact coverage, hygiene, structure."""

@@ -1,0 +1,1 @@
+"""Drafting: facts → outline → per-section retrieval → prompts → backend → checked draft."""

@@ -1,0 +1,297 @@
+"""The user's facts: Markdown with optional YAML front matter, plain text (one fact a line), or .docx.
+
+    ---
+    unit: 市工业园区党工委
+    period: 2024年第三季度
+    topic: 意识形态工作
+    ---
+    ## 工作开展情况          a part (its role from cue words)
+    ### 落实责任制          a group, drafted as （一）
+    - 党工委会议专题研究意识形态工作2次
+
+Facts outside any part are assigned one by cue words, and the assignment is shown to the user."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.corpus.loader import decode_bytes, normalize_newlines
+from assistant.corpus.roles import heading_roles
+from assistant.errors import InputError
+from assistant.numbering import match_number
+
+META_KEYS = ("unit", "period", "topic", "title", "leader", "date", "signature")
+_DATE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+_PROBLEM_CUE = re.compile(
+    r"不足|问题|薄弱|欠缺|不够|缺少|缺乏|偏低|偏大|偏少|老化|滞后|单一|有待|不强|不高|短板|差距|不到位|盲区|漏洞|"
+    r"隐患|不主动|较弱|力量弱|没有专职|不多|仅|只有|难以|较难|困难|不及时|不规范|不平衡"
+)
+_PROBLEM_START = re.compile(r"^(少数|部分|个别|有的|一些|极少数)")
+_PLAN_START = re.compile(r"^(下一步|下步|下半年|下季度|下阶段|明年|今后|计划|拟|将|准备|力争|争取|\d{4}年将)")
+_PLAN_CUE = re.compile(r"下一步|将于|计划|拟于|打算|力争|争取")
+_DONE_CUE = re.compile(r"开展|组织|召开|举办|完成|发布|处置|签订|印发|累计|共|参加|参与|建成|设立|评选|走访|推送|已|清查|下架|发稿|研究")
+
+
+@dataclass
+class Fact:
+    id: str  # F1, F2… in file order
+    text: str
+    line: int
+    role: str  # achievements | problems | plans | other
+    part: str  # the part heading it sits under ("" when assigned)
+    group: str | None = None
+    inferred: bool = False  # role assigned by cue words, not by a heading
+
+
+@dataclass
+class FactGroup:
+    heading: str | None
+    facts: list[Fact] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class FactPart:
+    heading: str
+    roles: list[str]
+    groups: list[FactGroup] = field(default_factory=list)
+    line: int = 0
+    explicit: bool = True  # written by the user as `##`
+
+    @property
+    def role(self) -> str:
+        return self.roles[0] if self.roles else "achievements"
+
+    def facts(self) -> list[Fact]:
+        return [f for g in self.groups for f in g.facts]
+
+
+@dataclass
+class FactSheet:
+    source: str
+    meta: dict[str, str]
+    parts: list[FactPart]
+
+    def facts(self) -> list[Fact]:
+        return [f for p in self.parts for f in p.facts()]
+
+    @property
+    def has_headings(self) -> bool:
+        return any(p.explicit for p in self.parts)
+
+    @property
+    def title(self) -> str:
+        if self.meta.get("title"):
+            return self.meta["title"]
+        unit, period, topic = (self.meta.get(k, "") for k in ("unit", "period", "topic"))
+        if not (unit or period or topic):
+            return ""
+        topic = topic or "工作"
+        kind = "" if topic.endswith(("总结", "汇报", "报告")) else "总结"
+        return f"{unit}{period}{topic}{kind}"
+
+    def allowed_texts(self) -> list[str]:
+        """Everything the draft may take particulars from: the facts and the front matter."""
+        return [f.text for f in self.facts()] + [v for v in self.meta.values() if v]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "meta": self.meta,
+            "title": self.title,
+            "parts": [
+                {
+                    "heading": p.heading,
+                    "roles": p.roles,
+                    "explicit": p.explicit,
+                    "groups": [
+                        {"heading": g.heading, "facts": [vars(f) for f in g.facts]} for g in p.groups
+                    ],
+                }
+                for p in self.parts
+            ],
+        }
+
+
+def load_facts(path: Path, overrides: dict[str, str] | None = None) -> FactSheet:
+    if not path.exists():
+        raise InputError(f"{path}: no such facts file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a facts file (.md, .txt or .docx)")
+    if path.suffix.lower() == ".docx":
+        text = _docx_to_markdown(path)
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        text, _ = decode_bytes(data, str(path))
+        text = normalize_newlines(text)
+    return parse_facts(text, str(path), overrides=overrides)
+
+
+def parse_facts(text: str, source: str = "<facts>", overrides: dict[str, str] | None = None) -> FactSheet:
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError(f"{source}: the facts file is empty")
+    meta, body_start = _front_matter(text, source)
+    for k, v in (overrides or {}).items():
+        if v:
+            meta[k] = v
+    lines = text.split("\n")
+    parts: list[FactPart] = []
+    loose = FactPart(heading="", roles=[], explicit=False)  # facts before any ## heading
+    cur_part: FactPart | None = None
+    cur_group: FactGroup | None = None
+    n = 0
+    for i in range(body_start, len(lines)):
+        raw = lines[i].rstrip()
+        line = raw.strip()
+        lineno = i + 1
+        if not line or line.startswith("<!--"):
+            continue
+        m = re.match(r"^(#{1,6})\s*(.*)$", line)
+        if m:
+            depth, heading = len(m.group(1)), _strip_number(m.group(2).strip())
+            if not heading:
+                raise InputError(f"{source}:{lineno}: empty heading")
+            if depth <= 2:
+                cur_part = FactPart(heading=heading, roles=heading_roles(heading) or ["achievements"], line=lineno)
+                parts.append(cur_part)
+                cur_group = None
+            else:
+                if cur_part is None:
+                    cur_part = FactPart(heading="", roles=[], explicit=False)
+                    parts.append(cur_part)
+                cur_group = FactGroup(heading=heading, line=lineno)
+                cur_part.groups.append(cur_group)
+            continue
+        fact_text = re.sub(r"^(?:[-*+•·]|\d+[.、)）]|[（(]\d+[)）])\s*", "", line).strip()
+        if not fact_text:
+            continue
+        n += 1
+        target = cur_part or loose
+        if cur_group is None or cur_part is None:
+            if not target.groups or target.groups[-1].heading is not None:
+                target.groups.append(FactGroup(heading=None, line=lineno))
+            group = target.groups[-1]
+        else:
+            group = cur_group
+        group.facts.append(
+            Fact(
+                id=f"F{n}",
+                text=fact_text,
+                line=lineno,
+                role=target.role if target.explicit else "",
+                part=target.heading,
+                group=group.heading,
+            )
+        )
+    if n == 0:
+        raise InputError(f"{source}: no facts found (write one fact a line, e.g. `- 召开专题会议2次`)")
+    if loose.facts():
+        parts.insert(0, loose)
+    _assign_roles(parts, meta.get("period", ""))
+    return FactSheet(source, meta, [p for p in parts if p.facts() or p.explicit])
+
+
+def _strip_number(heading: str) -> str:
+    num = match_number(heading)
+    return num.rest if num else heading
+
+
+def classify_fact(text: str, previous: str = "achievements", period: str = "") -> str:
+    """Role of a fact with no heading, from its cue words; a fact with none follows its neighbour
+    (writers list work done, then problems, then plans: a neutral line after those is a plan)."""
+    from assistant.check.figures import find_figures
+
+    if _PLAN_START.match(text) or _PLAN_CUE.search(text):
+        return "plans"
+    years = [int(y) for y in re.findall(r"(20\d{2})年", period)]
+    if years and any(int(y) > max(years) for y in re.findall(r"(20\d{2})年", text)):
+        return "plans"  # a year after the report's period is a plan
+    if _PROBLEM_START.match(text) or _PROBLEM_CUE.search(text):
+        return "problems"
+    has_figure = any(f.kind != "quote" for f in find_figures(text))
+    if previous in ("problems", "plans") and not has_figure:
+        return "plans"  # past the problems, a line with no figure to report is a step to take
+    if _DONE_CUE.search(text) or has_figure:
+        return "achievements"
+    return "plans" if previous in ("problems", "plans") else "achievements"
+
+
+def _assign_roles(parts: list[FactPart], period: str = "") -> None:
+    for part in parts:
+        if part.explicit and part.roles != ["problems", "plans"]:
+            continue
+        previous = "achievements"
+        for f in part.facts():
+            if part.roles == ["problems", "plans"]:
+                f.role = "plans" if classify_fact(f.text, previous, period) == "plans" else "problems"
+            else:
+                f.role = classify_fact(f.text, previous, period)
+                f.inferred = True
+            previous = f.role
+
+
+def _front_matter(text: str, source: str) -> tuple[dict[str, str], int]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise InputError(f"{source}:1: front matter opened with --- is never closed") from None
+    import yaml
+
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"{source}:{line}: broken front matter: {problem}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{source}:2: front matter must be `key: value` lines")
+    meta: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in META_KEYS:
+            line = next((i + 1 for i in range(1, end) if lines[i].strip().startswith(f"{key}:")), 2)
+            raise InputError(f"{source}:{line}: unknown front matter key {key!r} (known: {', '.join(META_KEYS)})")
+        if value is None:
+            continue
+        meta[str(key)] = str(value).strip()
+    if meta.get("date") and not _DATE_RE.match(meta["date"]):
+        line = next((i + 1 for i in range(1, end) if lines[i].strip().startswith("date:")), 2)
+        raise InputError(f"{source}:{line}: date must be written like 2024年9月30日, not {meta['date']!r}")
+    return meta, end + 1
+
+
+def _docx_to_markdown(path: Path) -> str:
+    """Word facts: Heading 1/2 styles become ## parts, Heading 3 ### groups, other paragraphs facts."""
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        doc = Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        raise InputError(f"{path}: not a readable .docx file") from None
+    out: list[str] = []
+    for p in doc.paragraphs:
+        text = p.text.strip()
+        if not text:
+            continue
+        style = (p.style.name if p.style is not None else "").lower()
+        if style.startswith("heading 1") or style.startswith("heading 2") or style == "title":
+            out.append("## " + text)
+        elif style.startswith("heading"):
+            out.append("### " + text)
+        else:
+            out.append("- " + text)
+    return "\n".join(out)

@@ -1,0 +1,332 @@
+"""The drafting engine: outline → per-section retrieval → prompt → backend → check → repair.
+
+With no backend (offline) each section is written by the deterministic drafter; references are still
+retrieved and reported so the writer can see which examples fit, but none of their words is used."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.check.fidelity import CheckReport, Finding, check_draft
+from assistant.draft import offline
+from assistant.draft.facts import Fact, FactSheet
+from assistant.draft.outline import Outline, Section
+from assistant.draft.prompts import render
+from assistant.errors import AssistantError, BackendError
+
+ROLE_LABEL = {
+    "achievements": "总结已开展的工作和取得的成效",
+    "problems": "分析存在的问题和不足",
+    "plans": "提出下一步工作打算",
+    "other": "补充说明",
+}
+ROLE_RULE = {
+    "achievements": "先用一句话概括本节工作，再用“一是……二是……”分点写明做法和成效。",
+    "problems": "实事求是地写问题，用“一是……二是……”分点，每点先概括问题、再简述表现，不要写成绩。",
+    "plans": "针对存在的问题写措施，用“一是……二是……”分点，语气坚定，不要写已完成的成绩。",
+    "other": "按事实如实表述。",
+}
+SOURCES_MARK = "参考来源（供核对，不属于正文）："
+PROMPT_BUDGET = 6000  # characters of prompt; references are trimmed to fit, facts never
+
+
+class DraftInterrupted(AssistantError):
+    """The backend failed part-way: what was drafted so far is in .partial_markdown."""
+
+    def __init__(self, message: str, partial_markdown: str) -> None:
+        super().__init__(message, exit_code=BackendError.exit_code)
+        self.partial_markdown = partial_markdown
+
+
+@dataclass
+class Unit:
+    """One piece drafted in one call: a part with no subsections, a subsection, or a part's lead."""
+
+    key: str  # the heading as written in the draft, e.g. （一）落实责任制
+    section: Section
+    part: Section
+    facts: list[Fact]
+    lead: bool = False  # a part's own facts before its subsections
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    text: str
+    references: list[Any] = field(default_factory=list)  # Hit
+    messages: list[dict[str, str]] = field(default_factory=list)
+    response: str = ""
+    usage: dict[str, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+    repairs: int = 0
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class DraftResult:
+    markdown: str
+    units: list[UnitResult]
+    check: CheckReport
+    backend: str
+    model: str
+    timings: dict[str, float]
+
+    def sources_appendix(self) -> str:
+        lines = ["", "---", "", SOURCES_MARK]
+        for r in self.units:
+            used = "" if self.backend != "offline" else "（离线起草未引用其文字）"
+            if not r.references:
+                lines.append(f"- {r.unit.key}：无{used}")
+                continue
+            for h in r.references:
+                path = " > ".join(h.heading_path) or "导语"
+                lines.append(f"- {r.unit.key} ← 《{h.report_title or h.report_id}》{path} [{h.chunk_id}]{used}")
+        return "\n".join(lines) + "\n"
+
+
+def strip_sources(markdown: str) -> str:
+    """The draft without a --sources appendix."""
+    i = markdown.find(SOURCES_MARK)
+    if i < 0:
+        return markdown
+    head = markdown[:i].rstrip()
+    return (head[: -3].rstrip() if head.endswith("---") else head) + "\n"
+
+
+def units_of(outline: Outline) -> list[Unit]:
+    out: list[Unit] = []
+    for part in outline.parts:
+        if part.children:
+            if part.facts:
+                out.append(Unit(part.heading, part, part, part.facts, lead=True))
+            out.extend(Unit(c.heading, c, part, c.facts) for c in part.children)
+        else:
+            out.append(Unit(part.heading, part, part, part.facts))
+    return out
+
+
+class SectionFacts:
+    """The check's view of one section: its own facts to cover, every fact as allowed particulars."""
+
+    def __init__(self, sheet: FactSheet, facts: list[Fact]) -> None:
+        self.sheet, self._facts = sheet, facts
+
+    def facts(self) -> list[Fact]:
+        return self._facts
+
+    def allowed_texts(self) -> list[str]:
+        return self.sheet.allowed_texts()
+
+
+Events = Callable[[str, dict[str, Any]], None]
+
+
+class Drafter:
+    def __init__(
+        self,
+        backend: Any | None = None,  # ChatBackend; None drafts offline
+        searcher: Any | None = None,  # Searcher; None drafts without references
+        *,
+        repair_rounds: int = 2,
+        references_k: int = 3,
+        on_event: Events | None = None,
+        prompt_budget: int = PROMPT_BUDGET,
+    ) -> None:
+        self.backend = backend
+        self.searcher = searcher
+        self.repair_rounds = repair_rounds
+        self.references_k = references_k
+        self.on_event = on_event or (lambda kind, data: None)
+        self.prompt_budget = prompt_budget
+
+    @property
+    def backend_name(self) -> str:
+        return "offline" if self.backend is None else str(getattr(self.backend, "name", "llm"))
+
+    # --- retrieval --------------------------------------------------------------------------------
+    def references(self, unit: Unit) -> list[Any]:
+        if self.searcher is None or not unit.facts:
+            return []
+        from assistant.index.search import Query
+
+        role = unit.facts[0].role if unit.section.roles == ["problems", "plans"] else unit.section.role
+        query = unit.section.title + "。" + "；".join(f.text for f in unit.facts)
+        hits = self.searcher.search(Query(query, k=self.references_k * 3, roles=[role], max_per_report=1))
+        # Masked example text (202_, ***) would tempt the model to copy placeholders.
+        clean = [h for h in hits if "has_placeholders" not in h.flags]
+        return (clean or hits)[: self.references_k]
+
+    # --- prompts ----------------------------------------------------------------------------------
+    def section_messages(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> list[dict[str, str]]:
+        position = f"第{[p.heading for p in outline.parts].index(unit.part.heading) + 1}部分"
+        if unit.section is not unit.part:
+            position += f"“{unit.part.heading}”下的{unit.section.number}"
+        elif unit.lead:
+            position += "的导语（其下各小节另行起草）"
+        role = unit.facts[0].role if unit.facts and unit.section.roles == ["problems", "plans"] else unit.section.role
+        if unit.section.roles == ["problems", "plans"]:
+            rule = "先写问题，再写“下一步”的措施，分别用“一是……二是……”分点。"
+        else:
+            rule = ROLE_RULE.get(role, ROLE_RULE["other"])
+        facts = "\n".join(f"- {f.text}" for f in unit.facts) or "（本节没有事实，只写一句过渡性概括，不得写任何具体内容）"
+        meta = "\n".join(f"{k}：{v}" for k, v in sheet.meta.items() if k in ("unit", "period", "topic", "leader")) or "（未提供）"
+        values = {
+            "title": outline.title or sheet.title or "工作总结",
+            "outline": outline.render().strip(),
+            "heading": unit.key,
+            "position": position,
+            "role_label": ROLE_LABEL.get(role, ROLE_LABEL["other"]),
+            "facts": facts,
+            "meta": meta,
+            "role_rule": rule,
+            "length": str(max(120, min(600, 90 * max(1, len(unit.facts))))),
+        }
+        base = render("section", references="", **values)
+        budget = self.prompt_budget - len(base)
+        blocks: list[str] = []
+        for i, h in enumerate(refs, 1):
+            block = f"〔范文{i}｜{'·'.join(h.heading_path) or '导语'}〕\n{h.text}"
+            if len(block) > budget:
+                cut = block[: max(0, budget)]
+                cut = cut[: cut.rfind("。") + 1] if "。" in cut else ""
+                if cut:
+                    blocks.append(cut)
+                break
+            blocks.append(block)
+            budget -= len(block) + 1
+        references = "\n\n".join(blocks) or "（无）"
+        return [
+            {"role": "system", "content": render("system")},
+            {"role": "user", "content": render("section", references=references, **values)},
+        ]
+
+    # --- drafting ---------------------------------------------------------------------------------
+    def draft(self, sheet: FactSheet, outline: Outline) -> DraftResult:
+        t0 = time.perf_counter()
+        results: list[UnitResult] = []
+        units = units_of(outline)
+        for unit in units:
+            self.on_event("section_start", {"key": unit.key})
+            try:
+                refs = self.references(unit)
+            except AssistantError as exc:
+                self.on_event("warning", {"message": f"retrieval failed for {unit.key}: {exc}"})
+                refs = []
+            if self.backend is None or not unit.facts:
+                text = offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
+                results.append(UnitResult(unit, text, refs))
+                self.on_event("section_done", {"key": unit.key, "text": text})
+                continue
+            try:
+                results.append(self._draft_unit(sheet, outline, unit, refs))
+            except BackendError as exc:
+                partial = getattr(exc, "partial", "")
+                if partial:
+                    results.append(UnitResult(unit, partial.strip() + "\n\n<!-- 本节生成中断，以上为已收到的部分 -->", refs))
+                md = self.assemble(sheet, outline, results, partial=True)
+                raise DraftInterrupted(f"drafting stopped at {unit.key}: {exc}", md) from None
+        markdown = self.assemble(sheet, outline, results)
+        report = check_draft(markdown, sheet, part_roles=_part_roles(outline), references=_ref_texts(results))
+        model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
+        return DraftResult(markdown, results, report, self.backend_name, str(model or ""), {"total": time.perf_counter() - t0})
+
+    def _draft_unit(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> UnitResult:
+        assert self.backend is not None
+        messages = self.section_messages(sheet, outline, unit, refs)
+        comp = self.backend.complete(messages, stream=True, on_delta=lambda d: self.on_event("delta", {"key": unit.key, "text": d}))
+        result = UnitResult(unit, clean_section_text(comp.text, unit), refs, messages, comp.text, dict(comp.usage), comp.elapsed)
+        result.calls.append({"kind": "section", "messages": messages, "response": comp.text, "usage": comp.usage, "elapsed": comp.elapsed})
+        if comp.interrupted:
+            raise _Interrupted(result.text)
+        for _ in range(self.repair_rounds):
+            problems = self._section_problems(sheet, unit, result.text, refs)
+            if not problems:
+                break
+            self.on_event("repair", {"key": unit.key, "problems": [p.message for p in problems]})
+            rmsgs = [
+                {"role": "system", "content": render("system")},
+                {
+                    "role": "user",
+                    "content": render(
+                        "repair",
+                        title=outline.title or sheet.title or "工作总结",
+                        heading=unit.key,
+                        draft=result.text,
+                        problems="\n".join(f"- {p.message}" for p in problems),
+                        facts="\n".join(f"- {f.text}" for f in unit.facts),
+                    ),
+                },
+            ]
+            rc = self.backend.complete(rmsgs, stream=False)
+            result.calls.append({"kind": "repair", "messages": rmsgs, "response": rc.text, "usage": rc.usage, "elapsed": rc.elapsed})
+            result.text = clean_section_text(rc.text, unit)
+            result.repairs += 1
+        self.on_event("section_done", {"key": unit.key, "text": result.text})
+        return result
+
+    def _section_problems(self, sheet: FactSheet, unit: Unit, text: str, refs: list[Any]) -> list[Finding]:
+        md = f"## {unit.part.heading}\n\n{text}\n"
+        report = check_draft(md, SectionFacts(sheet, unit.facts), references=[h.text for h in refs])
+        return [f for f in report.findings if f.kind in ("invented_figure", "missed_fact", "placeholder", "web_noise", "copied")]
+
+    def assemble(self, sheet: FactSheet, outline: Outline, results: list[UnitResult], partial: bool = False) -> str:
+        by_key = {r.unit.key: r for r in results}
+        note = offline.OFFLINE_NOTE if self.backend is None else f"<!-- 草稿：由 {self.backend_name} 逐节起草，已按事实核对。 -->"
+        lines = [note, f"# {outline.title or sheet.title or '工作总结'}", "", offline.opening(sheet), ""]
+        for part in outline.parts:
+            lines += [f"## {part.heading}", ""]
+            lead = by_key.get(part.heading)
+            if lead and lead.text:
+                lines += [lead.text, ""]
+            for c in part.children:
+                lines += [f"### {c.heading}", ""]
+                r = by_key.get(c.heading)
+                lines += [r.text if r and r.text else (offline.EMPTY_NOTE if not partial or r else "<!-- 未起草 -->"), ""]
+            if not part.children and not (lead and lead.text):
+                lines += [offline.EMPTY_NOTE if not partial or lead else "<!-- 未起草 -->", ""]
+        if not partial:
+            lines += [offline.closing(sheet), ""]
+            lines += offline.signature_lines(sheet)
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
+
+
+class _Interrupted(BackendError):
+    def __init__(self, partial: str) -> None:
+        super().__init__("interrupted")
+        self.partial = partial
+
+
+def clean_section_text(text: str, unit: Unit) -> str:
+    """What a model returns, made into body text: no echoed heading, no Markdown, tidy paragraphs."""
+    lines = []
+    for raw in text.strip().split("\n"):
+        line = raw.strip()
+        if not line:
+            lines.append("")
+            continue
+        bare = re.sub(r"^#+\s*", "", line).strip("*").strip()
+        if bare in (unit.key, unit.section.title, unit.section.heading) or bare.startswith(unit.key):
+            if len(bare) <= len(unit.key) + 2:
+                continue
+        line = re.sub(r"^#+\s*", "", line)
+        line = re.sub(r"\*\*(.+?)\*\*", r"\1", line)
+        line = re.sub(r"^[-*•]\s+", "", line)
+        lines.append(line)
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return out
+
+
+def _part_roles(outline: Outline) -> dict[str, list[str]]:
+    return {p.title: p.roles for p in outline.parts}
+
+
+def _ref_texts(results: list[UnitResult]) -> list[str]:
+    seen: dict[str, str] = {}
+    for r in results:
+        for h in r.references:
+            seen[h.chunk_id] = h.text
+    return list(seen.values())

@@ -1,0 +1,39 @@
+"""Prompt templates are files in prompts/ (shipped in the wheel), filled with string.Template.
+A missing variable is an error, never an empty string."""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+
+from assistant.errors import AssistantError
+from assistant.paths import prompts_dir
+
+
+class PromptError(AssistantError):
+    pass
+
+
+@cache
+def load_template(name: str) -> string.Template:
+    path = prompts_dir() / f"{name}.md"
+    try:
+        return string.Template(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise PromptError(f"prompt template {path} is missing (is the package installed whole?)") from None
+
+
+def render(name: str, **values: str) -> str:
+    template = load_template(name)
+    try:
+        return template.substitute(values)
+    except KeyError as exc:
+        raise PromptError(f"prompt {name}.md needs ${exc.args[0]}, which was not given") from None
+    except ValueError as exc:
+        raise PromptError(f"prompt {name}.md is malformed: {exc}") from None
+
+
+def variables(name: str) -> set[str]:
+    """The $names a template uses (for tests and for checking callers)."""
+    t = load_template(name)
+    return {m.group("named") or m.group("braced") for m in t.pattern.finditer(t.template) if m.group("named") or m.group("braced")}

@@ -1,0 +1,1 @@
+"""Offline evaluation: retrieval quality on the judged dev set in eval/retrieval/."""
