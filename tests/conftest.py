@@ -36,3 +36,13 @@ def fake_llm() -> Iterator[FakeChatServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def lexical_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A lexical-only index of the bundled examples (fast: no embedding), shared by drafting tests."""
+    from assistant.index.store import IndexStore
+
+    root = tmp_path_factory.mktemp("lexidx") / "index"
+    IndexStore(root).build([Path(__file__).resolve().parents[1] / "examples" / "reports"], embedder="none")
+    return root

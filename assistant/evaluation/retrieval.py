@@ -10,6 +10,9 @@ Metrics, per query and then averaged over the queries that have at least one rel
   chunk of the query, so unjudged chunks count as 0 and cannot inflate the score.
 - Recall@k: the share of the query's relevant chunks (grade >= 1) found in the top k.
 - MRR: 1 / rank of the first relevant (grade >= 1) hit among the k returned, 0 if there is none.
+  It saturates when most queries have many related chunks, so MRR2 does the same for grade 2 only.
+
+Queries run with their section role as a filter by default, as the drafting pipeline searches.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 PREFIX_CHARS = 24
 K = 10  # every run returns this many hits; nDCG@5 looks at the first five
 GRADES = (0, 1, 2)
-ROLE_USES = ("boost", "filter", "none")
+ROLE_USES = ("filter", "boost", "none")
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,8 @@ class Run:
     max_per_report: int
 
 
-# max_per_report 10 = k, so the per-report cap never hides a judged chunk; the last row is what
-# `assistant search` does by default.
+# max_per_report 10 = k, so the per-report cap never hides a judged chunk; the last row uses the
+# default cap of Query and `assistant search` (2).
 RUNS = (
     Run("lexical", "lexical", K),
     Run("dense", "dense", K),
@@ -90,6 +93,7 @@ class RunScore:
     ndcg10: float
     recall10: float
     mrr: float
+    mrr2: float
     queries: int
     per_query: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -102,6 +106,7 @@ class RunScore:
             "ndcg@10": round(self.ndcg10, 4),
             "recall@10": round(self.recall10, 4),
             "mrr": round(self.mrr, 4),
+            "mrr_grade2": round(self.mrr2, 4),
             "queries": self.queries,
         }
         if per_query:
@@ -206,15 +211,15 @@ def recall_at_k(ranked: Sequence[str], grades: Mapping[str, int], k: int) -> flo
     return len(relevant.intersection(ranked[:k])) / len(relevant)
 
 
-def reciprocal_rank(ranked: Sequence[str], grades: Mapping[str, int]) -> float:
+def reciprocal_rank(ranked: Sequence[str], grades: Mapping[str, int], min_grade: int = 1) -> float:
     for i, c in enumerate(ranked):
-        if grades.get(c, 0) >= 1:
+        if grades.get(c, 0) >= min_grade:
             return 1.0 / (i + 1)
     return 0.0
 
 
 # --- running -------------------------------------------------------------------------------------
-def ranking(searcher: Searcher, q: DevQuery, run: Run, roles: str = "boost", k: int = K) -> list[str]:
+def ranking(searcher: Searcher, q: DevQuery, run: Run, roles: str = "filter", k: int = K) -> list[str]:
     from assistant.index.search import Query
 
     query = Query(
@@ -228,7 +233,7 @@ def ranking(searcher: Searcher, q: DevQuery, run: Run, roles: str = "boost", k: 
     return [h.chunk_id for h in searcher.search(query)]
 
 
-def score_run(searcher: Searcher, dev: DevSet, resolved: Resolved, run: Run, roles: str = "boost") -> RunScore:
+def score_run(searcher: Searcher, dev: DevSet, resolved: Resolved, run: Run, roles: str = "filter") -> RunScore:
     per: dict[str, dict[str, float]] = {}
     for q in dev.queries:
         grades = resolved.grades.get(q.id, {})
@@ -240,6 +245,7 @@ def score_run(searcher: Searcher, dev: DevSet, resolved: Resolved, run: Run, rol
             "ndcg@10": ndcg_at_k(ranked, grades, 10),
             "recall@10": recall_at_k(ranked, grades, 10),
             "mrr": reciprocal_rank(ranked, grades),
+            "mrr2": reciprocal_rank(ranked, grades, 2),
         }
     n = len(per)
 
@@ -247,7 +253,16 @@ def score_run(searcher: Searcher, dev: DevSet, resolved: Resolved, run: Run, rol
         return sum(p[metric] for p in per.values()) / n if n else 0.0
 
     return RunScore(
-        run.name, run.mode, run.max_per_report, mean("ndcg@5"), mean("ndcg@10"), mean("recall@10"), mean("mrr"), n, per
+        run.name,
+        run.mode,
+        run.max_per_report,
+        mean("ndcg@5"),
+        mean("ndcg@10"),
+        mean("recall@10"),
+        mean("mrr"),
+        mean("mrr2"),
+        n,
+        per,
     )
 
 
@@ -277,7 +292,7 @@ class Report:
         }
 
 
-def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles: str = "boost") -> Report:
+def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles: str = "filter") -> Report:
     if roles not in ROLE_USES:
         from assistant.errors import UsageError
 
@@ -302,7 +317,7 @@ def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles:
     )
 
 
-def evaluate_index(index_dir: Path, set_dir: Path, roles: str = "boost") -> Report:
+def evaluate_index(index_dir: Path, set_dir: Path, roles: str = "filter") -> Report:
     """Load the set and the index (building nothing) and score every run."""
     from assistant.index.search import Searcher
     from assistant.index.store import IndexStore

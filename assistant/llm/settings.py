@@ -111,11 +111,17 @@ def resolve_settings(
         raise AssistantError(f"timeout in {path} must be a number of seconds, got {raw_timeout!r}") from exc
     if final_timeout <= 0:
         raise AssistantError(f"timeout must be positive, got {final_timeout}")
+    raw_retries: Any = os.environ.get("ASSISTANT_MAX_RETRIES") or file.get("max_retries")
+    try:
+        retries = 4 if raw_retries in (None, "") else int(raw_retries)
+    except (TypeError, ValueError):
+        raise AssistantError(f"max_retries must be a whole number, got {raw_retries!r}") from None
     return LLMSettings(
         base_url=resolved["base_url"],
         api_key=resolved["api_key"],
         model=resolved["model"],
         timeout=final_timeout,
+        max_retries=max(0, retries),
     )
 
 
