@@ -112,7 +112,7 @@ class RunLog:
                 (_now(), status, draft, json.dumps(check, ensure_ascii=False) if check else None, json.dumps(timings) if timings else None, error, run_id),
             )
 
-    def list(self, limit: int = 20) -> list[sqlite3.Row]:
+    def runs(self, limit: int = 20) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)))
 
     def get(self, run_id: int) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:

@@ -30,11 +30,14 @@ def fold_width(text: str) -> str:
     return "".join(out)
 
 
+_MATCH_PUNCT = str.maketrans("，。：；（）", ",.:;()")
+
+
 def normalize_for_match(text: str) -> str:
     """A folded form for comparing and deduplicating: NFKC, no spaces, one punctuation style."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
-    return text.translate(str.maketrans({"，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")"}))
+    return text.translate(_MATCH_PUNCT)
 
 
 def punctuate_cjk(text: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.draft.facts import load_facts
 from assistant.draft.outline import build_outline
-from assistant.draft.pipeline import DraftInterrupted, Drafter, units_of
+from assistant.draft.pipeline import Drafter, DraftInterrupted, units_of
 from assistant.index.search import Searcher
 from assistant.index.store import IndexStore
 from assistant.llm.openai_backend import OpenAIBackend
@@ -129,6 +129,8 @@ def test_cli_401_gives_one_clear_line_without_the_key(fake_llm: Any, lexical_ind
     assert "Traceback" not in res.stderr and KEY not in res.stderr + res.stdout
     assert "rejected the API key" in res.stderr
     assert res.stderr.strip().splitlines()[-1].startswith("error:")
+    assert "partial" not in res.stderr  # nothing was drafted, so nothing is saved
+    assert not list(FACTS.parent.glob("*.partial*"))
 
 
 def test_cli_server_errors_save_the_partial_draft(fake_llm: Any, lexical_index: Path, tmp_path: Path) -> None:

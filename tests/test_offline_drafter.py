@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.check.figures import allowed_values, find_figures, is_allowed
 from assistant.check.fidelity import check_draft
+from assistant.check.figures import allowed_values, find_figures, is_allowed
 from assistant.corpus import parse_paths
 from assistant.document import parse_draft
 from assistant.draft.facts import load_facts
@@ -16,7 +16,7 @@ from assistant.draft.offline import draft_offline
 from assistant.draft.outline import build_outline
 from tests.helpers import CORPUS, EXAMPLES, REPO
 
-FACT_FILES = sorted((EXAMPLES / "facts").glob("*")) + sorted((REPO / "eval" / "cases").glob("*/facts.*"))
+FACT_FILES = sorted(p for p in (EXAMPLES / "facts").glob("*") if p.suffix in (".md", ".txt", ".docx")) + sorted((REPO / "eval" / "cases").glob("*/facts.*"))
 
 
 @pytest.mark.parametrize("path", FACT_FILES, ids=lambda p: p.parent.name + "/" + p.name)

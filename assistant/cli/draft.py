@@ -112,6 +112,8 @@ def _one(facts, target, docx, opts, searcher, backend, sources, force, quiet=Fal
     try:
         job = run_draft(facts, opts, searcher=searcher, backend=backend, on_event=on_event)
     except DraftInterrupted as exc:
+        if not exc.drafted:  # nothing drafted yet: nothing to keep
+            raise AssistantError(str(exc), exit_code=exc.exit_code) from None
         saved = target or facts.with_name(facts.stem + ".partial.md")
         if saved.exists() and not force and target is None:
             saved = facts.with_name(facts.stem + f".partial-{int(__import__('time').time())}.md")

@@ -20,7 +20,7 @@ def list_runs(limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="H
 
     log = RunLog()
     table = Table("id", "started", "facts", "backend", "model", "status", "check")
-    for r in log.list(limit):
+    for r in log.runs(limit):
         check = json.loads(r["check_json"]) if r["check_json"] else None
         summary = (f"{check['facts_covered']}/{check['facts_total']} facts, {len(check['findings'])} problems") if check else ""
         table.add_row(str(r["id"]), r["started_at"], r["facts_source"] or "", r["backend"] or "", r["model"] or "", r["status"], summary)

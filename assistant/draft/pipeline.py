@@ -37,9 +37,10 @@ PROMPT_BUDGET = 6000  # characters of prompt; references are trimmed to fit, fac
 class DraftInterrupted(AssistantError):
     """The backend failed part-way: what was drafted so far is in .partial_markdown."""
 
-    def __init__(self, message: str, partial_markdown: str) -> None:
+    def __init__(self, message: str, partial_markdown: str, drafted: int = 0) -> None:
         super().__init__(message, exit_code=BackendError.exit_code)
         self.partial_markdown = partial_markdown
+        self.drafted = drafted  # sections with text in the partial draft
 
 
 @dataclass
@@ -228,7 +229,8 @@ class Drafter:
                 if partial:
                     results.append(UnitResult(unit, partial.strip() + "\n\n<!-- 本节生成中断，以上为已收到的部分 -->", refs))
                 md = self.assemble(sheet, outline, results, partial=True)
-                raise DraftInterrupted(f"drafting stopped at {unit.key}: {exc}", md) from None
+                drafted = sum(1 for r in results if r.text)
+                raise DraftInterrupted(f"drafting stopped at {unit.key}: {exc}", md, drafted) from None
         markdown = self.assemble(sheet, outline, results)
         report = check_draft(markdown, sheet, part_roles=_part_roles(outline), references=_ref_texts(results))
         model = getattr(self.backend, "model", "") if self.backend is not None else "offline"

@@ -104,7 +104,8 @@ class STEmbedder:
                 f"pass a local folder (st:/path/to/model) ({type(exc).__name__})"
             ) from None
         self.id = f"st:{name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
         prompts = getattr(self._model, "prompts", {}) or {}
         self._q = "query" if "query" in prompts else None
         self._d = next((p for p in ("document", "passage") if p in prompts), None)

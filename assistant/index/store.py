@@ -206,12 +206,13 @@ class IndexStore:
             }
             build_dir = self._write(manifest, chunks, vectors, kind, tokenizer)
             t_index = time.perf_counter() - t2
-            manifest["timings"] = {
+            timings: dict[str, float] = {
                 "parse": round(t_parse, 3),
                 "embed": round(t_embed, 3),
                 "index": round(t_index, 3),
                 "total": round(time.perf_counter() - t0, 3),
             }
+            manifest["timings"] = timings
             (build_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
             self._publish(build_dir)
             return BuildReport(
@@ -219,7 +220,7 @@ class IndexStore:
                 manifest,
                 embedded=embedded,
                 cached=cached,
-                timings=manifest["timings"],
+                timings=timings,
                 errors=[e.message for e in result.errors],
             )
 
