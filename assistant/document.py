@@ -37,15 +37,6 @@ from typing import Literal
 
 BlockKind = Literal["title", "heading", "paragraph", "signature", "date"]
 
-_CN_NUM = "一二三四五六七八九十百零〇"
-# Numbering tokens by level; the optional trailing 、 after a bracket is a common slip ("（一）、").
-_NUMBER_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^[{_CN_NUM}]+[、．.]")),
-    (2, re.compile(rf"^[（(][{_CN_NUM}]+[）)]、?")),
-    (3, re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)")),
-    (4, re.compile(r"^(?:[（(]\d{1,2}[）)]、?|[⑴-⒇①-⑳])")),
-)
-
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # "#" runs must be followed by a space or a non-ASCII-letter, so web noise like ##paidbegin## is text.
 _ATX = re.compile(r"^(#{1,6})(?![#A-Za-z])[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -148,12 +139,12 @@ class DraftDoc:
 
 
 def split_number(text: str) -> tuple[int, str, str] | None:
-    """(level, number token, rest) when text starts with a heading numbering token, else None."""
-    for level, pattern in _NUMBER_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return level, match.group(0), text[match.end() :].strip()
-    return None
+    """(level, number token, rest) when text starts with a heading numbering token, else None.
+    The one recogniser of GB/T 9704 numbering and its variants lives in assistant.numbering."""
+    from assistant.numbering import match_number
+
+    num = match_number(text)
+    return (num.level, num.token, num.rest) if num is not None else None
 
 
 def split_run_in(text: str) -> tuple[str, str] | None:

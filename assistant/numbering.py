@@ -10,6 +10,7 @@ from dataclasses import dataclass
 CN_DIGITS = "零〇一二三四五六七八九十百"
 _CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CIRCLED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+_CIRCLED_NUM = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def cn_to_int(s: str) -> int | None:
@@ -59,7 +60,7 @@ _PATTERNS: list[tuple[int, str, re.Pattern[str]]] = [
     # (level, style, pattern); group "n" is the number. Order matters: brackets before bare digits.
     (2, "paren-cn", re.compile(rf"^[（(]\s*(?P<n>{_CN})\s*[)）]?\s*[、.．]?")),
     (4, "paren-ar", re.compile(r"^[（(]\s*(?P<n>\d{1,2})\s*[)）]\s*[、.．]?")),
-    (4, "circled", re.compile(rf"^(?P<n>[{_CIRCLED}])\s*[、.．]?")),
+    (4, "circled", re.compile(rf"^(?P<n>[{_CIRCLED}{_CIRCLED_NUM}])\s*[、.．]?")),
     (1, "cn-dun", re.compile(rf"^(?P<n>{_CN})\s*[、.．，,]")),
     (3, "ar-dot", re.compile(r"^(?P<n>\d{1,2})\s*(?:[.．](?!\d)|、)")),
 ]
@@ -83,7 +84,7 @@ def match_number(line: str) -> Numbered | None:
             continue
         raw = m.group("n")
         if style == "circled":
-            ordinal = _CIRCLED.index(raw) + 1
+            ordinal = (_CIRCLED.index(raw) if raw in _CIRCLED else _CIRCLED_NUM.index(raw)) + 1
         elif raw.isdigit():
             ordinal = int(raw)
         else:
