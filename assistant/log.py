@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +19,9 @@ from assistant.paths import log_db
 
 
 def _m1(db: sqlite3.Connection) -> None:
-    db.executescript(
-        """
-        CREATE TABLE runs (
+    # Plain execute(), not executescript(): executescript commits, which would break the migration lock.
+    db.execute(
+        """CREATE TABLE runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             started_at TEXT NOT NULL,
             finished_at TEXT,
@@ -36,8 +37,10 @@ def _m1(db: sqlite3.Connection) -> None:
             draft TEXT,
             check_json TEXT,
             timings_json TEXT
-        );
-        CREATE TABLE calls (
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE calls (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             run_id INTEGER NOT NULL REFERENCES runs(id),
             section TEXT,
@@ -47,19 +50,19 @@ def _m1(db: sqlite3.Connection) -> None:
             usage_json TEXT,
             elapsed REAL,
             references_json TEXT
-        );
-        CREATE INDEX calls_run ON calls(run_id);
-        """
+        )"""
     )
+    db.execute("CREATE INDEX calls_run ON calls(run_id)")
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1]
+_MIGRATE_LOCK = threading.Lock()
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
     path = path or log_db()
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(path), timeout=30)
+    db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
     migrate(db)
@@ -67,14 +70,20 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
 
 
 def migrate(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
-    done = {r[0] for r in db.execute("SELECT version FROM _migrations")}
-    for version, fn in enumerate(MIGRATIONS, 1):
-        if version in done:
-            continue
-        with db:
-            fn(db)
-            db.execute("INSERT INTO _migrations VALUES (?, ?)", (version, _now()))
+    """Apply the migrations not yet recorded, one writer at a time (threads and processes)."""
+    with _MIGRATE_LOCK:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
+            done = {r[0] for r in db.execute("SELECT version FROM _migrations")}
+            for version, fn in enumerate(MIGRATIONS, 1):
+                if version not in done:
+                    fn(db)
+                    db.execute("INSERT INTO _migrations VALUES (?, ?)", (version, _now()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
 def _now() -> str:

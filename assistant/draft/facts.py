@@ -140,7 +140,7 @@ def parse_facts(text: str, source: str = "<facts>", overrides: dict[str, str] | 
         raise InputError(f"{source}: the facts file is empty")
     meta, body_start = _front_matter(text, source)
     for k, v in (overrides or {}).items():
-        if v:
+        if v and not meta.get(k):  # flags fill in what the file does not say
             meta[k] = v
     lines = text.split("\n")
     parts: list[FactPart] = []

@@ -133,7 +133,9 @@ def load_outline_file(path: Path) -> list[Section]:
     return parse_outline(text, str(path))
 
 
-def build_outline(facts: FactSheet, outline_file: Path | None = None) -> Outline:
+def build_outline(facts: FactSheet, outline_file: Path | None = None, searcher: Any | None = None) -> Outline:
+    """The user's outline file wins, then the facts' own headings; otherwise a proposal, with part
+    names from the most similar example reports when an index is at hand."""
     if outline_file is not None:
         parts = load_outline_file(outline_file)
         outline = Outline(facts.title, parts, source="file")
@@ -141,7 +143,16 @@ def build_outline(facts: FactSheet, outline_file: Path | None = None) -> Outline
         return outline
     if facts.has_headings:
         return _from_headings(facts)
-    return propose(facts)
+    names: dict[str, str] = {}
+    if searcher is not None:
+        from assistant.draft.skeleton import part_names
+
+        names = part_names(facts, searcher)
+    names = {role: name for role, name in names.items() if name != DEFAULT_HEADINGS.get(role)}
+    outline = propose(facts, names)
+    if names:
+        outline.notes.append("part names from the most similar example reports: " + "、".join(names.values()))
+    return outline
 
 
 def _from_headings(facts: FactSheet) -> Outline:

@@ -90,7 +90,7 @@ class JobResult:
 
 def run_draft(facts_path: Path, opts: DraftOptions, *, searcher: Any = None, backend: Any = None, on_event: Any = None) -> JobResult:
     sheet = load_facts(facts_path, overrides=opts.meta)
-    outline = build_outline(sheet, opts.outline_file)
+    outline = build_outline(sheet, opts.outline_file, searcher)
     drafter = Drafter(backend, searcher, repair_rounds=opts.repair_rounds, on_event=on_event)
     log = None
     run_id = None
