@@ -178,3 +178,21 @@ def test_repo_prompts_are_the_ones_used() -> None:
     from assistant.paths import prompts_dir
 
     assert prompts_dir() == REPO / "prompts" or (prompts_dir() / "section.md").exists()
+
+
+def test_model_proposed_subsections_are_validated(fake_llm: Any) -> None:
+    from assistant.draft.facts import load_facts as lf
+    from assistant.draft.outline_llm import refine_with_model
+
+    school = EXAMPLES / "facts" / "school-2024h1.txt"
+    good = '{"groups": [{"heading": "压实工作责任", "facts": ["F1", "F2"]}, {"heading": "丰富教育形式", "facts": ["F3", "F4", "F5"]}]}'
+    fake_llm.queue(reply=good)
+    o = refine_with_model(build_outline(lf(school)), backend(fake_llm))
+    assert [c.title for c in o.parts[0].children] == ["压实工作责任", "丰富教育形式"]
+    assert "压实工作责任" in fake_llm.chat_requests[0].body["messages"][-1]["content"] or "F1 " in fake_llm.chat_requests[0].body["messages"][-1]["content"]
+    for bad in ('{"groups": [{"heading": "开展活动12次", "facts": ["F1","F2","F3","F4","F5"]}, {"heading": "其他", "facts": []}]}',
+                '{"groups": [{"heading": "甲", "facts": ["F1"]}, {"heading": "乙", "facts": ["F2"]}]}', "不是JSON"):
+        fake_llm.queue(reply=bad)
+        before = build_outline(lf(school))
+        after = refine_with_model(build_outline(lf(school)), backend(fake_llm))
+        assert after.render() == before.render() and "not usable" in after.notes[-1]

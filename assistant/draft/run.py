@@ -91,6 +91,10 @@ class JobResult:
 def run_draft(facts_path: Path, opts: DraftOptions, *, searcher: Any = None, backend: Any = None, on_event: Any = None) -> JobResult:
     sheet = load_facts(facts_path, overrides=opts.meta)
     outline = build_outline(sheet, opts.outline_file, searcher)
+    if backend is not None and outline.source == "proposed":
+        from assistant.draft.outline_llm import refine_with_model
+
+        outline = refine_with_model(outline, backend)
     drafter = Drafter(backend, searcher, repair_rounds=opts.repair_rounds, on_event=on_event)
     log = None
     run_id = None
