@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.check.figures import find_figures
 from assistant.check.fidelity import check_draft
+from assistant.check.figures import find_figures
 from assistant.draft.facts import parse_facts
 from assistant.draft.offline import draft_offline
 from assistant.draft.outline import build_outline

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from assistant import __version__
+from assistant.cli import config as config_cli
 from assistant.cli import corpus as corpus_cli
 from assistant.cli import draft as draft_cli
 from assistant.cli import eval as eval_cli
@@ -44,6 +45,7 @@ def _root(
 app.command("draft")(draft_cli.draft)
 app.command("outline")(draft_cli.outline_cmd)
 app.add_typer(corpus_cli.app, name="corpus")
+app.add_typer(config_cli.app, name="config")
 app.add_typer(index_cli.app, name="index")
 app.command("search")(index_cli.search)
 app.add_typer(eval_cli.app, name="eval")
