@@ -95,3 +95,14 @@ def test_part_names_follow_the_most_similar_examples(tmp_path: Path) -> None:
 def test_log_commands(tmp_path: Path, lexical_index: Path, arg: list[str]) -> None:
     res = run(arg, tmp_path, lexical_index)
     assert res.returncode == (0 if arg[1] == "list" else 2), res.stderr
+
+
+def test_export_leaves_the_sources_appendix_out(tmp_path: Path, lexical_index: Path) -> None:
+    out = tmp_path / "d.md"
+    assert run(["draft", str(PARK), "-o", str(out), "--sources"], tmp_path, lexical_index).returncode == 0
+    res = run(["export", str(out), "-o", str(tmp_path / "d.docx")], tmp_path, lexical_index)
+    assert res.returncode == 0, res.stderr
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(tmp_path / "d.docx")).paragraphs)
+    assert "参考来源" not in text and "市工业园区2024年第三季度" in text and text.rstrip().endswith("2024年9月30日")

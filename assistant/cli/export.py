@@ -30,7 +30,9 @@ def export_cmd(
     from assistant.document import parse_draft
     from assistant.export import export_docx  # python-docx is slow to import
 
-    doc = parse_draft(read_draft(draft))
+    from assistant.draft.pipeline import strip_sources
+
+    doc = parse_draft(strip_sources(read_draft(draft)))  # a --sources appendix is not part of the document
     target = out or draft.with_suffix(".docx")
     written = export_docx(doc, target, force=force, char_grid=char_grid, source=str(draft))
     typer.echo(f"wrote {written}", err=True)
