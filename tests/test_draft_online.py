@@ -196,3 +196,27 @@ def test_model_proposed_subsections_are_validated(fake_llm: Any) -> None:
         before = build_outline(lf(school))
         after = refine_with_model(build_outline(lf(school)), backend(fake_llm))
         assert after.render() == before.render() and "not usable" in after.notes[-1]
+
+
+def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(fake_llm: Any, lexical_index: Path, tmp_path: Path) -> None:
+    """The references sent as style examples come from other units. A model that pastes one in,
+    and keeps doing so through the repair rounds, must leave a failing check, never a clean one."""
+
+    def copier(body: dict[str, Any]) -> str:
+        prompt = body["messages"][-1]["content"]
+        if "〔范文1｜" in prompt:
+            ref = prompt.split("〔范文1｜", 1)[1].split("〕", 1)[1].split("〔范文2", 1)[0].split("【要求】")[0]
+            return honest(body) + ref.strip()
+        if "检查发现了问题" in prompt:
+            return prompt.split("【草稿】", 1)[1].split("【发现的问题】", 1)[0].strip()  # changes nothing
+        return honest(body)
+
+    fake_llm.responder = copier
+    out = tmp_path / "d.md"
+    res = run_cli(["draft", str(FACTS), "-o", str(out), "--strict"], cli_env(fake_llm, lexical_index), tmp_path)
+    assert res.returncode == 6, res.stderr
+    assert "[copied]" in res.stderr or "[invented_figure]" in res.stderr
+    assert "— clean" not in res.stderr
+    repairs = [r for r in fake_llm.chat_requests if "检查发现了问题" in r.body["messages"][-1]["content"]]
+    assert len(repairs) >= 2  # it tried, within the configured rounds, before reporting
+    assert out.exists()  # the draft is kept for the user to fix, with the findings beside it
