@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,6 @@ from assistant.paths import log_db
 
 
 def _m1(db: sqlite3.Connection) -> None:
-    # Plain execute(), not executescript(): executescript commits, which would break the migration lock.
     db.execute(
         """CREATE TABLE runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,34 +54,12 @@ def _m1(db: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1]
-_MIGRATE_LOCK = threading.Lock()
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
-    path = path or log_db()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    migrate(db)
-    return db
+    from assistant import db
 
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Apply the migrations not yet recorded, one writer at a time (threads and processes)."""
-    with _MIGRATE_LOCK:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
-            done = {r[0] for r in db.execute("SELECT version FROM _migrations")}
-            for version, fn in enumerate(MIGRATIONS, 1):
-                if version not in done:
-                    fn(db)
-                    db.execute("INSERT INTO _migrations VALUES (?, ?)", (version, _now()))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    return db.connect(path or log_db(), MIGRATIONS)
 
 
 def _now() -> str:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from assistant import __version__
+from assistant.cli import chat as chat_cli
 from assistant.cli import config as config_cli
 from assistant.cli import corpus as corpus_cli
 from assistant.cli import draft as draft_cli
@@ -51,6 +52,7 @@ app.command("search")(index_cli.search)
 app.add_typer(eval_cli.app, name="eval")
 app.add_typer(log_cli.app, name="log")
 app.command("export")(export_cmd)
+app.command("chat")(chat_cli.chat)
 
 
 def main() -> None:

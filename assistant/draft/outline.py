@@ -139,7 +139,7 @@ def build_outline(facts: FactSheet, outline_file: Path | None = None, searcher: 
     if outline_file is not None:
         parts = load_outline_file(outline_file)
         outline = Outline(facts.title, parts, source="file")
-        _place_facts(outline, facts)
+        place_facts(outline, facts)
         return outline
     if facts.has_headings:
         return _from_headings(facts)
@@ -217,7 +217,7 @@ def _group_by_topic(facts: list[Fact]) -> list[Section]:
     return [Section(2, i + 1, name, ["achievements"], groups[name]) for i, name in enumerate(order)]
 
 
-def _place_facts(outline: Outline, facts: FactSheet) -> None:
+def place_facts(outline: Outline, facts: FactSheet) -> None:
     """Facts into a user's outline: by their own heading's likeness to an outline heading, else by role."""
     sections = outline.sections()
     for f in facts.facts():

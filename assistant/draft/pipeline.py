@@ -223,7 +223,7 @@ class Drafter:
                 self.on_event("section_done", {"key": unit.key, "text": text})
                 continue
             try:
-                results.append(self._draft_unit(sheet, outline, unit, refs))
+                results.append(self.draft_unit(sheet, outline, unit, refs))
             except BackendError as exc:
                 partial = getattr(exc, "partial", "")
                 if partial:
@@ -236,7 +236,7 @@ class Drafter:
         model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
         return DraftResult(markdown, results, report, self.backend_name, str(model or ""), {"total": time.perf_counter() - t0})
 
-    def _draft_unit(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> UnitResult:
+    def draft_unit(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> UnitResult:
         assert self.backend is not None
         messages = self.section_messages(sheet, outline, unit, refs)
         comp = self.backend.complete(messages, stream=True, on_delta=lambda d: self.on_event("delta", {"key": unit.key, "text": d}))
