@@ -24,8 +24,14 @@ def test_outline_from_the_facts_headings() -> None:
 def test_proposed_outline_for_facts_without_headings() -> None:
     o = build_outline(load_facts(EXAMPLES / "facts" / "school-2024h1.txt"))
     assert [p.heading for p in o.parts] == ["一、工作开展情况", "二、存在的问题", "三、下一步工作打算"]
-    assert len(o.parts[0].children) >= 2 and all(c.number.startswith("（") for c in o.parts[0].children)
-    assert o.source == "proposed"
+    assert o.source == "proposed" and not o.parts[0].children  # five facts: no need for subsections
+    many = parse_facts(
+        "党委会议研究意识形态工作4次\n签订意识形态责任书19份\n开展专项督查2次\n中心组学习6次\n举办读书班3期\n"
+        "公众号发布稿件85篇\n处置网络舆情3起\n开展志愿服务活动12场\n评选表彰文明家庭15户\n"
+    )
+    groups = build_outline(many).parts[0].children
+    assert [c.number for c in groups] == ["（一）", "（二）", "（三）", "（四）"]
+    assert all(len(c.facts) >= 2 for c in groups)
 
 
 def test_parts_without_facts_are_left_out_not_invented() -> None:

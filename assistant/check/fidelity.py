@@ -141,8 +141,9 @@ def check_draft(
     body = [dl for dl in lines if not dl.heading]
     covered = 0
     draft_values = {f.value for dl in lines for f in find_figures(dl.text)}
+    grams: dict[str, set[str]] = {}  # bigrams of each draft sentence, computed once for all facts
     for fact in facts.facts():
-        where = _locate(fact.text, body, draft_values)
+        where = _locate(fact.text, body, draft_values, grams)
         if where is None:
             findings.append(Finding("missed_fact", f"fact {fact.id} is not in the draft: “{fact.text}”", 0, fact.text, "", {"fact": fact.id}))
             continue
@@ -190,19 +191,28 @@ def _sentence_at(text: str, fig: Figure) -> str:
     return text[:60]
 
 
-def _locate(fact: str, body: list[DraftLine], draft_values: set[str]) -> DraftLine | None:
+def _locate(
+    fact: str, body: list[DraftLine], draft_values: set[str], cache: dict[str, set[str]] | None = None
+) -> DraftLine | None:
     """The draft line that realises a fact: its figures all appear and most of its wording does."""
     figs = [f.value for f in find_figures(fact)]
     if any(v not in draft_values for v in figs):
         return None
+    cache = {} if cache is None else cache
+
+    def bigrams(text: str) -> set[str]:
+        if text not in cache:
+            cache[text] = char_ngrams(text, 2)
+        return cache[text]
+
     grams = char_ngrams(re.sub(r"[“”《》]", "", fact), 2)
     best, score = None, 0.0
     for dl in body:
         for s in sentences_of(dl.text) or [dl.text]:
-            sc = containment(grams, char_ngrams(s, 2))
+            sc = containment(grams, bigrams(s))
             if sc > score:
                 best, score = dl, sc
-        sc = containment(grams, char_ngrams(dl.text, 2))
+        sc = containment(grams, bigrams(dl.text))
         if sc > score:
             best, score = dl, sc
     threshold = 0.5 if figs else 0.6

@@ -17,6 +17,7 @@ from assistant.errors import InputError
 from assistant.numbering import match_number, number_token
 from assistant.text import char_ngrams, jaccard
 
+GROUP_MIN_FACTS = 8  # work-done facts without headings are grouped into （一）（二） from this many on
 DEFAULT_HEADINGS = {"achievements": "工作开展情况", "problems": "存在的问题", "plans": "下一步工作打算"}
 
 # Topics of the genre, for grouping work-done facts that come with no headings of their own.
@@ -196,7 +197,7 @@ def propose(facts: FactSheet, headings: dict[str, str] | None = None) -> Outline
             notes.append(f"no facts for {names[role]}: the part is left out rather than invented")
             continue
         sec = Section(1, len(parts) + 1, names[role], [role])
-        if role == "achievements" and len(by_role[role]) >= 5:
+        if role == "achievements" and len(by_role[role]) >= GROUP_MIN_FACTS:
             sec.children = _group_by_topic(by_role[role])
         if not sec.children:
             sec.facts = by_role[role]
@@ -211,7 +212,8 @@ def _group_by_topic(facts: list[Fact]) -> list[Section]:
         best = max(range(len(TOPICS)), key=lambda i: scores[i])
         name = TOPICS[best][0] if scores[best][0] else TOPICS[-1][0]
         groups.setdefault(name, []).append(f)
-    if len(groups) < 2:
+    # One-fact subsections read as padding: group only when every subsection has some substance.
+    if len(groups) < 2 or min(len(g) for g in groups.values()) < 2:
         return []
     order = [name for name, _ in TOPICS if name in groups]
     return [Section(2, i + 1, name, ["achievements"], groups[name]) for i, name in enumerate(order)]

@@ -80,7 +80,7 @@ RUNS = (
     Run("lexical", "lexical", K),
     Run("dense", "dense", K),
     Run("hybrid", "hybrid", K),
-    Run("hybrid, ≤2 per report", "hybrid", 2),
+    Run("hybrid ≤2/report", "hybrid", 2),
 )
 
 

@@ -1,0 +1,78 @@
+"""`assistant eval run`: draft every eval case with the outline its facts give, and score the draft
+against the case's expected outline.txt (see eval/cases/README.md for how those were derived)."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import InputError
+from assistant.evaluation.compliance import ComplianceReport, evaluate
+from assistant.evaluation.similarity import Similarity
+
+
+@dataclass
+class CaseResult:
+    name: str
+    report: ComplianceReport
+    seconds: float
+    markdown: str = field(repr=False, default="")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"case": self.name, "seconds": round(self.seconds, 3), **self.report.to_dict()}
+
+
+def case_dirs(root: Path) -> list[Path]:
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder of eval cases")
+    dirs = sorted(d for d in root.iterdir() if d.is_dir() and (d / "outline.txt").exists())
+    if not dirs:
+        raise InputError(f"{root}: no eval cases (folders with outline.txt and facts.md/.txt)")
+    return dirs
+
+
+def facts_file(case: Path) -> Path:
+    for name in ("facts.md", "facts.txt", "facts.docx"):
+        if (case / name).exists():
+            return case / name
+    raise InputError(f"{case}: no facts.md, facts.txt or facts.docx")
+
+
+def case_meta(root: Path) -> dict[str, dict[str, str]]:
+    """unit / period / topic per case from the README's table: plain .txt facts cannot say them, and
+    the README is where the cases give them (as a user would pass --unit/--period/--topic)."""
+    readme = root / "README.md"
+    if not readme.exists():
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for line in readme.read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and re.match(r"^\d{2}-", cells[0]):
+            out[cells[0]] = {"unit": cells[1], "period": cells[2], "topic": cells[3]}
+    return out
+
+
+def run_cases(root: Path, *, backend: Any = None, searcher: Any = None, similarity: Similarity | None = None) -> list[CaseResult]:
+    from assistant.draft.facts import load_facts
+    from assistant.draft.outline import build_outline, load_outline_file
+    from assistant.draft.pipeline import Drafter
+
+    meta = case_meta(root)
+    drafter = Drafter(backend, searcher)
+    results = []
+    for case in case_dirs(root):
+        t0 = time.perf_counter()
+        path = facts_file(case)
+        # Front matter wins; the README's values only fill what the facts file cannot say.
+        sheet = load_facts(path)
+        missing = {k: v for k, v in meta.get(case.name, {}).items() if not sheet.meta.get(k)}
+        if missing:
+            sheet = load_facts(path, overrides=missing)
+        markdown = drafter.draft(sheet, build_outline(sheet)).markdown
+        target = load_outline_file(case / "outline.txt")
+        report = evaluate(markdown, outline=target, facts=sheet, similarity=similarity)
+        results.append(CaseResult(case.name, report, time.perf_counter() - t0, markdown))
+    return results
