@@ -28,9 +28,8 @@ def export_cmd(
 ) -> None:
     """Export a draft to .docx in the GB/T 9704-2012 layout (A4, 3号仿宋, 22 lines × 28 characters)."""
     from assistant.document import parse_draft
-    from assistant.export import export_docx  # python-docx is slow to import
-
     from assistant.draft.pipeline import strip_sources
+    from assistant.export import export_docx  # python-docx is slow to import
 
     doc = parse_draft(strip_sources(read_draft(draft)))  # a --sources appendix is not part of the document
     target = out or draft.with_suffix(".docx")
