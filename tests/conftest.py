@@ -46,3 +46,17 @@ def lexical_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("lexidx") / "index"
     IndexStore(root).build([Path(__file__).resolve().parents[1] / "examples" / "reports"], embedder="none")
     return root
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The example corpus indexed once per session with the bundled e5 embedder (~35 s), shared by
+    the index tests and the retrieval eval."""
+    from assistant.index.store import IndexStore
+
+    corpus = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+    if not corpus.exists():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    store = IndexStore(tmp_path_factory.mktemp("idx") / "index")
+    store.build([corpus])
+    return store

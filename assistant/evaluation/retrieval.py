@@ -267,7 +267,7 @@ def score_run(searcher: Searcher, dev: DevSet, resolved: Resolved, run: Run, rol
 
 
 @dataclass
-class Report:
+class EvalReport:
     index: str
     embedder: str
     queries: int
@@ -292,7 +292,7 @@ class Report:
         }
 
 
-def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles: str = "filter") -> Report:
+def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles: str = "filter") -> EvalReport:
     if roles not in ROLE_USES:
         from assistant.errors import UsageError
 
@@ -304,7 +304,7 @@ def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles:
             skipped.append(run.name)  # a lexical-only index: hybrid would silently equal lexical
             continue
         scores.append(score_run(searcher, dev, resolved, run, roles))
-    return Report(
+    return EvalReport(
         str(searcher.index.dir),
         searcher.index.embedder_id,
         len(dev.queries),
@@ -317,7 +317,7 @@ def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles:
     )
 
 
-def evaluate_index(index_dir: Path, set_dir: Path, roles: str = "filter") -> Report:
+def evaluate_index(index_dir: Path, set_dir: Path, roles: str = "filter") -> EvalReport:
     """Load the set and the index (building nothing) and score every run."""
     from assistant.index.search import Searcher
     from assistant.index.store import IndexStore

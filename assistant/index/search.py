@@ -3,22 +3,25 @@ with role filters and boosts, at most N hits per report, and near-duplicate supp
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant.errors import IndexError_, UsageError
 from assistant.index.embedders import Embedder, NoEmbedder, load_embedder, same_family
 from assistant.index.store import LoadedIndex
-from assistant.text import char_ngrams, jaccard
+from assistant.text import char_ngrams
 
 RRF_K = 60
 # Weighted RRF. On the judged dev set (eval/retrieval) the bundled 4-bit e5-small ranks worse than
 # BM25 over bigrams (nDCG@5 0.78 vs 0.86); at equal weights its ranks pulled good BM25 hits down and
-# hybrid was no better than lexical. Half weight for dense ranks helped at every RRF k tried and with
-# role filter, boost or neither (`assistant eval retrieval`, numbers in bench/README.md).
+# hybrid was no better than lexical. Half weight for dense ranks helped (once tied) at every RRF k
+# tried (5-120), with role filter, boost or neither (`assistant eval retrieval`; bench/README.md).
 LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 0.5
 ROLE_BOOST = 0.5  # added to a boosted role, in units of a rank-1 contribution
+# Builds store efSearch 96. At 35,000 chunks (bench/README.md) that found 93% of the exact top 10
+# for the dev queries; 256 finds 99% for +0.15 ms a query, so searches ask for at least this.
+HNSW_EF_SEARCH = 256
 MODES = ("hybrid", "lexical", "dense")
 
 
@@ -75,12 +78,22 @@ class Searcher:
         self._roles = np.array([c.role for c in self.chunks])
         self._reports = [c.report_id for c in self.chunks]
         self._grams: dict[int, set[str]] = {}
+        self._role_masks: dict[tuple[str, ...], Any] = {}
 
     @property
     def has_dense(self) -> bool:
         return self.index.dense is not None and bool(self.embedder.dim)
 
     def search(self, q: Query) -> list[Hit]:
+        hits = self._search(q)
+        # Many near-copies of one paragraph can fill every candidate slot; diversification then
+        # leaves fewer than k hits. Look deeper before giving up.
+        while len(hits) < q.k and q.candidates < len(self.chunks):
+            q = replace(q, candidates=min(len(self.chunks), q.candidates * 4))
+            hits = self._search(q)
+        return hits
+
+    def _search(self, q: Query) -> list[Hit]:
         import numpy as np
 
         if not q.text or not q.text.strip():
@@ -90,7 +103,10 @@ class Searcher:
         n = len(self.chunks)
         allowed = np.ones(n, dtype=bool)
         if q.roles:
-            allowed &= np.isin(self._roles, q.roles)
+            key = tuple(sorted(q.roles))
+            if key not in self._role_masks:  # np.isin over every chunk costs ms at 30,000 chunks
+                self._role_masks[key] = np.isin(self._roles, q.roles)
+            allowed &= self._role_masks[key]
         if q.report:
             allowed &= np.array([r.startswith(q.report) for r in self._reports])
         if q.exclude_reports:
@@ -103,15 +119,11 @@ class Searcher:
         if q.mode in ("hybrid", "lexical"):
             tokens = self.tokenize(q.text)
             if tokens:
-                scores = self.index.bm25.get_scores(tokens)
-                scores = np.where(allowed, scores, -1.0)
-                top = np.argsort(-scores, kind="stable")[: q.candidates]
-                lex_rank = {int(i): r + 1 for r, i in enumerate(t for t in top if scores[t] > 0)}
+                scores = np.where(allowed, self.index.bm25.get_scores(tokens), -1.0)
+                lex_rank = {i: r + 1 for r, i in enumerate(_top(scores, q.candidates)) if scores[i] > 0}
         if q.mode in ("hybrid", "dense") and self.has_dense:
             qv = self.embedder.embed_query(q.text).reshape(1, -1).astype("float32")
-            want = n if n <= 50000 or q.roles or q.report else max(q.candidates * 4, 400)
-            _, ids = self.index.dense.search(qv, min(want, n))
-            ranked = [int(i) for i in ids[0] if i >= 0 and allowed[i]][: q.candidates]
+            ranked = _dense_search(self.index.dense, qv, allowed, q.candidates)
             dense_rank = {i: r + 1 for r, i in enumerate(ranked)}
         elif q.mode == "dense":
             raise IndexError_("this index has no dense vectors (built with --embedder none)")
@@ -137,8 +149,10 @@ class Searcher:
             c = self.chunks[i]
             if per_report.get(c.report_id, 0) >= q.max_per_report:
                 continue
-            g = self._grams.setdefault(i, char_ngrams(c.text, 4))
-            if any(jaccard(g, self._grams[j]) >= q.dedup for j in kept):
+            g = self._grams.get(i)
+            if g is None:  # not setdefault: its argument would recompute the grams every time
+                g = self._grams[i] = char_ngrams(c.text, 4)
+            if any(_jaccard(g, self._grams[j]) >= q.dedup for j in kept):
                 continue
             kept.append(i)
             per_report[c.report_id] = per_report.get(c.report_id, 0) + 1
@@ -160,6 +174,59 @@ class Searcher:
             if len(hits) >= q.k:
                 break
         return hits
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    """assistant.text.jaccard without building the union set (a third of the cost)."""
+    inter = len(a & b) if len(a) < len(b) else len(b & a)
+    union = len(a) + len(b) - inter
+    return inter / union if union else 0.0
+
+
+def _top(scores: Any, k: int) -> list[int]:
+    """Indices of the k highest scores, best first, ties by index (argpartition: no full sort)."""
+    import numpy as np
+
+    if k < len(scores):
+        part = np.argpartition(-scores, k)[:k]
+    else:
+        part = np.arange(len(scores))
+    return [int(i) for i in part[np.lexsort((part, -scores[part]))]]
+
+
+def _dense_search(index: Any, qv: Any, allowed: Any, k: int) -> list[int]:
+    """The k nearest allowed vectors. Filters are applied inside FAISS (a bitmap ID selector), so a
+    search asks for k results instead of every vector: fetching all n and filtering in Python cost
+    tens of ms at 28,000 chunks, and made an HNSW search exhaustive."""
+    import faiss
+
+    fx: Any = faiss  # its bundled stubs lack SearchParametersHNSW and SearchParameters(sel=...)
+    threads = fx.omp_get_max_threads()
+    fx.omp_set_num_threads(1)  # one query: OpenMP fork/join only adds latency (x4 on a busy 2-core box)
+    try:
+        return _dense_ids(fx, index, qv, allowed, min(k, index.ntotal))
+    finally:
+        fx.omp_set_num_threads(threads)
+
+
+def _dense_ids(fx: Any, index: Any, qv: Any, allowed: Any, k: int) -> list[int]:
+    import numpy as np
+
+    sel = None
+    if not allowed.all():
+        bits = np.packbits(allowed, bitorder="little")  # must outlive the search
+        sel = fx.IDSelectorBitmap(index.ntotal, fx.swig_ptr(bits))
+    hnsw = getattr(index, "hnsw", None)
+    if hnsw is not None:
+        ef = max(hnsw.efSearch, HNSW_EF_SEARCH, k)
+        params = fx.SearchParametersHNSW(efSearch=ef) if sel is None else fx.SearchParametersHNSW(sel=sel, efSearch=ef)
+        _, ids = index.search(qv, k, params=params)
+        found = [int(i) for i in ids[0] if i >= 0]
+        if len(found) >= min(k, int(allowed.sum())):
+            return found
+        index = fx.downcast_index(index.storage)  # a narrow filter starves the graph walk: go exact
+    _, ids = index.search(qv, k, params=None if sel is None else fx.SearchParameters(sel=sel))
+    return [int(i) for i in ids[0] if i >= 0]
 
 
 def _spec_of(embedder_id: str) -> str:
