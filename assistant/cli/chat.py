@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import EmbedderOpt, IndexOpt
-from assistant.cli.draft import ApiKeyOpt, BaseUrlOpt, ModelOpt, OutlineOpt
+from assistant.cli.common import ApiKeyOpt, BaseUrlOpt, EmbedderOpt, IndexOpt, ModelOpt, TimeoutOpt
+from assistant.cli.draft import OutlineOpt
 
 
 def chat(
@@ -24,7 +24,7 @@ def chat(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     model: ModelOpt = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds to wait for the endpoint.")] = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Work on a draft in conversation: add facts, draft, revise sections by instruction, undo, save.
 

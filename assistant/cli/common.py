@@ -16,6 +16,12 @@ EmbedderOpt = Annotated[
     typer.Option("--embedder", help="e5-small (default, bundled), none (lexical only), or st:<model or path>."),
 ]
 
+# The language-model endpoint, shared by `draft` and `chat`.
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (or OPENAI_BASE_URL).")]
+ApiKeyOpt = Annotated[str | None, typer.Option("--api-key", help="API key (or OPENAI_API_KEY, or the config file).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (or ASSISTANT_MODEL).")]
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", help="Seconds to wait for the endpoint.")]
+
 
 def index_dir(index: Path | None) -> Path:
     from assistant.paths import default_index_dir

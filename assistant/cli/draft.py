@@ -9,11 +9,8 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import EmbedderOpt, IndexOpt
+from assistant.cli.common import ApiKeyOpt, BaseUrlOpt, EmbedderOpt, IndexOpt, ModelOpt, TimeoutOpt
 
-BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (or OPENAI_BASE_URL).")]
-ApiKeyOpt = Annotated[str | None, typer.Option("--api-key", help="API key (or OPENAI_API_KEY, or the config file).")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (or ASSISTANT_MODEL).")]
 OutlineOpt = Annotated[Path | None, typer.Option("--outline", help="An outline file: one heading a line (一、… （一）…).")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="Unit name, if the facts file does not give it.")]
 PeriodOpt = Annotated[str | None, typer.Option("--period", help="Period, e.g. 2024年第三季度.")]
@@ -43,7 +40,7 @@ def draft(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     model: ModelOpt = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds to wait for the endpoint.")] = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Draft a work summary from FACTS: outline, per-section examples, drafting, fidelity check."""
     from assistant.draft.run import DraftOptions, make_backend, open_searcher, say
