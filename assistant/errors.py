@@ -42,3 +42,9 @@ class CheckFailed(AssistantError):
     """--strict and the draft still has problems."""
 
     exit_code = 6
+
+
+class Interrupted(AssistantError):
+    """Ctrl-C: the message says what was kept (the previous index, the partial draft's path)."""
+
+    exit_code = 130

@@ -23,6 +23,10 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         if name.startswith(("OPENAI_", "ASSISTANT_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("ASSISTANT_HOME", str(home))
+    # The default language (Chinese), whatever this machine's locale says; tests of English set it.
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # A corporate proxy must not swallow requests to the loopback fake server.
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

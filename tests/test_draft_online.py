@@ -128,7 +128,7 @@ def test_cli_401_gives_one_clear_line_without_the_key(fake_llm: Any, lexical_ind
     assert res.returncode == 5
     assert "Traceback" not in res.stderr and KEY not in res.stderr + res.stdout
     assert "rejected the API key" in res.stderr
-    assert res.stderr.strip().splitlines()[-1].startswith("error:")
+    assert res.stderr.strip().splitlines()[-1].startswith("错误：")
     assert "partial" not in res.stderr  # nothing was drafted, so nothing is saved
     assert not list(FACTS.parent.glob("*.partial*"))
 

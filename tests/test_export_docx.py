@@ -280,7 +280,7 @@ def test_cli_exports_and_reports_the_path(tmp_path: Path) -> None:
 
 def test_cli_errors(tmp_path: Path) -> None:
     missing = _cli("missing.md", "-o", "out.docx", cwd=tmp_path)
-    assert missing.returncode == 3 and "missing.md" in missing.stderr and missing.stderr.startswith("error:")
+    assert missing.returncode == 3 and "missing.md" in missing.stderr and missing.stderr.startswith("错误：")
 
     (tmp_path / "latin1.md").write_bytes("# 标题".encode("gbk"))
     assert _cli("latin1.md", cwd=tmp_path).returncode == 3

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Configure the language-model endpoint.", no_args_is_help=True)
+from assistant.cli.common import App
+
+app = App(help="Configure the language-model endpoint.")
 
 
 @app.command("set")

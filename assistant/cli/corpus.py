@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Read example reports and show how they are split and chunked.", no_args_is_help=True)
+from assistant.cli.common import App
+
+app = App(help="Read example reports and show how they are split and chunked.")
 
 ROLE_STYLE = {
     "opening": "cyan",

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import IndexOpt, index_dir
+from assistant.cli.common import App, IndexOpt, index_dir
 
-app = typer.Typer(help="Evaluate retrieval and drafts.", no_args_is_help=True)
+app = App(help="Evaluate retrieval and drafts.")
 
 SetOpt = Annotated[
     Path | None,

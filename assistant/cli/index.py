@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import EmbedderOpt, IndexOpt, index_dir
+from assistant.cli.common import App, EmbedderOpt, IndexOpt, index_dir
 
-app = typer.Typer(help="Build and inspect the retrieval index.", no_args_is_help=True)
+app = App(help="Build and inspect the retrieval index.")
 
 
 @app.command("build")

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Read the log of drafting runs.", no_args_is_help=True)
+from assistant.cli.common import App
+
+app = App(help="Read the log of drafting runs.")
 
 
 @app.command("list")
