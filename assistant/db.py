@@ -38,12 +38,16 @@ def migrate(db: sqlite3.Connection, migrations: Sequence[Migration]) -> None:
     with _LOCK:
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at TEXT)"
+            )
             done = {r[0] for r in db.execute("SELECT version FROM _migrations")}
             for version, fn in enumerate(migrations, 1):
                 if version not in done:
                     fn(db)
-                    db.execute("INSERT INTO _migrations VALUES (?, ?)", (version, time.strftime("%Y-%m-%dT%H:%M:%S")))
+                    db.execute(
+                        "INSERT INTO _migrations VALUES (?, ?)", (version, time.strftime("%Y-%m-%dT%H:%M:%S"))
+                    )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -74,27 +74,80 @@ class RunLog:
     def __init__(self, path: Path | None = None) -> None:
         self.db = connect(path)
 
-    def start(self, command: str, facts_source: str, facts: dict[str, Any], outline: str, backend: str, model: str, endpoint: str | None) -> int:
+    def start(
+        self,
+        command: str,
+        facts_source: str,
+        facts: dict[str, Any],
+        outline: str,
+        backend: str,
+        model: str,
+        endpoint: str | None,
+    ) -> int:
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO runs (started_at, command, facts_source, facts_json, outline, backend, model, endpoint, status) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')",
-                (_now(), command, facts_source, json.dumps(facts, ensure_ascii=False), outline, backend, model, redact_url(endpoint)),
+                (
+                    _now(),
+                    command,
+                    facts_source,
+                    json.dumps(facts, ensure_ascii=False),
+                    outline,
+                    backend,
+                    model,
+                    redact_url(endpoint),
+                ),
             )
         return int(cur.lastrowid or 0)
 
-    def call(self, run_id: int, section: str, kind: str, messages: list[dict[str, str]], response: str, usage: dict[str, int], elapsed: float, references: list[str]) -> None:
+    def call(
+        self,
+        run_id: int,
+        section: str,
+        kind: str,
+        messages: list[dict[str, str]],
+        response: str,
+        usage: dict[str, int],
+        elapsed: float,
+        references: list[str],
+    ) -> None:
         with self.db:
             self.db.execute(
                 "INSERT INTO calls (run_id, section, kind, messages_json, response, usage_json, elapsed, references_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, section, kind, json.dumps(messages, ensure_ascii=False), response, json.dumps(usage), elapsed, json.dumps(references)),
+                (
+                    run_id,
+                    section,
+                    kind,
+                    json.dumps(messages, ensure_ascii=False),
+                    response,
+                    json.dumps(usage),
+                    elapsed,
+                    json.dumps(references),
+                ),
             )
 
-    def finish(self, run_id: int, status: str, draft: str | None, check: dict[str, Any] | None, timings: dict[str, float] | None, error: str | None = None) -> None:
+    def finish(
+        self,
+        run_id: int,
+        status: str,
+        draft: str | None,
+        check: dict[str, Any] | None,
+        timings: dict[str, float] | None,
+        error: str | None = None,
+    ) -> None:
         with self.db:
             self.db.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, draft = ?, check_json = ?, timings_json = ?, error = ? WHERE id = ?",
-                (_now(), status, draft, json.dumps(check, ensure_ascii=False) if check else None, json.dumps(timings) if timings else None, error, run_id),
+                (
+                    _now(),
+                    status,
+                    draft,
+                    json.dumps(check, ensure_ascii=False) if check else None,
+                    json.dumps(timings) if timings else None,
+                    error,
+                    run_id,
+                ),
             )
 
     def runs(self, limit: int = 20) -> list[sqlite3.Row]:

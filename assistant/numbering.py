@@ -8,7 +8,20 @@ import re
 from dataclasses import dataclass
 
 CN_DIGITS = "零〇一二三四五六七八九十百"
-_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_VALUE = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CIRCLED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 _CIRCLED_NUM = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -101,13 +114,23 @@ def match_number(line: str) -> Numbered | None:
 
 
 # Points inside a paragraph, never headings: 一是/二是, 一要/二要, 首先/其次/再次/最后, 第一/第二.
-POINT_RE = re.compile(r"(?:^|(?<=[。；;！？：:\s]))(?:[一二三四五六七八九十]{1,2}[是要]|首先|其次|再次|最后|第[一二三四五六七八九十]{1,2}[，,、])")
+POINT_RE = re.compile(
+    r"(?:^|(?<=[。；;！？：:\s]))(?:[一二三四五六七八九十]{1,2}[是要]|首先|其次|再次|最后|第[一二三四五六七八九十]{1,2}[，,、])"
+)
 
 
 def starts_with_point(text: str) -> bool:
-    return bool(re.match(r"^(?:[一二三四五六七八九十]{1,2}[是要]|首先|其次|再次|最后|第[一二三四五六七八九十]{1,2}[，,、])", text))
+    return bool(
+        re.match(
+            r"^(?:[一二三四五六七八九十]{1,2}[是要]|首先|其次|再次|最后|第[一二三四五六七八九十]{1,2}[，,、])",
+            text,
+        )
+    )
 
 
 def point_offsets(text: str) -> list[int]:
     """Where in-paragraph points start (一是…二是…), for splitting long paragraphs."""
-    return [m.start() if text[m.start()] not in "。；;！？：: " else m.start() + 1 for m in POINT_RE.finditer(text)]
+    return [
+        m.start() if text[m.start()] not in "。；;！？：: " else m.start() + 1
+        for m in POINT_RE.finditer(text)
+    ]

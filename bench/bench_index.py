@@ -108,7 +108,9 @@ _GROUP = {w: i for i, g in enumerate(SYNONYMS) for w in g}
 _WORD_RE = re.compile("|".join(map(re.escape, _WORDS)))
 _TAG_RE = re.compile(r"〔\d+〕")
 _SENT_RE = re.compile(r"([^。；！？;!?\n]*)([。；！？;!?\n]|$)")  # as dedup splits, after cleaning
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]|[（(]\d+[）)]|[⑴-⒇]|第[一二三四五六七八九十]+)")
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]|[（(]\d+[）)]|[⑴-⒇]|第[一二三四五六七八九十]+)"
+)
 
 
 def canonical(text: str) -> str:
@@ -165,7 +167,9 @@ def grow(src: Path, dst: Path, scale: int) -> list[Path]:
     dst.mkdir(parents=True, exist_ok=True)
     for copy in range(scale):
         for f, t in texts.items():
-            (dst / f"c{copy:03d}_{f.name}").write_text(t if copy == 0 else perturb(t, copy, seen), encoding="utf-8")
+            (dst / f"c{copy:03d}_{f.name}").write_text(
+                t if copy == 0 else perturb(t, copy, seen), encoding="utf-8"
+            )
     return sorted(dst.iterdir())
 
 
@@ -176,7 +180,9 @@ class TimedEmbedder:
     def __init__(self, inner: Any) -> None:
         self.inner, self.id, self.dim, self.seconds, self.texts = inner, inner.id, inner.dim, 0.0, 0
 
-    def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def embed_documents(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
         t0 = time.perf_counter()
         out = self.inner.embed_documents(texts, progress)
         self.seconds += time.perf_counter() - t0
@@ -209,10 +215,14 @@ class DerivedEmbedder:
         # Shuffled paragraphs can merge into new chunks: take the base chunk sharing most 4-grams.
         self.nearest += 1
         g = _grams(c)
-        best = max(range(len(self.keys)), key=lambda i: len(g & self.grams[i]) / (len(g | self.grams[i]) or 1))
+        best = max(
+            range(len(self.keys)), key=lambda i: len(g & self.grams[i]) / (len(g | self.grams[i]) or 1)
+        )
         return self.base[self.keys[best]]
 
-    def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def embed_documents(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
         t0 = time.perf_counter()
         out = np.zeros((len(texts), self.dim), dtype="float32")
         for i, t in enumerate(texts):
@@ -367,7 +377,12 @@ def phase_query(work: Path, kind: str) -> dict[str, Any]:
 
 def _pct(xs: list[float]) -> dict[str, float]:
     s = sorted(xs)
-    return {"n": len(s), "p50": statistics.median(s), "p95": s[min(len(s) - 1, round(0.95 * (len(s) - 1)))], "max": s[-1]}
+    return {
+        "n": len(s),
+        "p50": statistics.median(s),
+        "p95": s[min(len(s) - 1, round(0.95 * (len(s) - 1)))],
+        "max": s[-1],
+    }
 
 
 def phase_recall(work: Path, samples: int = 200) -> dict[str, Any]:
@@ -393,7 +408,9 @@ def phase_recall(work: Path, samples: int = 200) -> dict[str, Any]:
         for name, qv in (("dev_queries", dev), ("stored_vectors", stored)):
             _, a = flat.search(qv, 10)
             _, b = hnsw.search(qv, 10, params=fx.SearchParametersHNSW(efSearch=ef))
-            out[f"{name}@ef{ef}"] = float(np.mean([len(set(x) & set(y)) / 10 for x, y in zip(a, b, strict=True)]))
+            out[f"{name}@ef{ef}"] = float(
+                np.mean([len(set(x) & set(y)) / 10 for x, y in zip(a, b, strict=True)])
+            )
     return out
 
 
@@ -407,7 +424,9 @@ def _run_phase(args: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?"
+    )
     mem = next((ln.split()[1] for ln in open("/proc/meminfo") if ln.startswith("MemTotal")), "0")
     return {
         "cpu": cpu,
@@ -425,17 +444,24 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     ap.add_argument("--real-max", type=int, default=10, help="largest scale embedded for real (default 10)")
     ap.add_argument(
-        "--noise", type=float, default=0.0, help="per-dimension noise of derived vectors (default: calibrated on "
-        "the largest real scale, else 0.015)"
+        "--noise",
+        type=float,
+        default=0.0,
+        help="per-dimension noise of derived vectors (default: calibrated on "
+        "the largest real scale, else 0.015)",
     )
-    ap.add_argument("--corpus", type=Path, default=CORPUS, help="the example corpus (default ../shared/corpus)")
+    ap.add_argument(
+        "--corpus", type=Path, default=CORPUS, help="the example corpus (default ../shared/corpus)"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the grown corpora and indexes")
     ap.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.phase:
         name, rest = a.phase[0], a.phase[1:]
         if name == "build":
-            res = phase_build(Path(rest[0]), Path(rest[1]), rest[2] == "derived", float(rest[3]), Path(rest[4]))
+            res = phase_build(
+                Path(rest[0]), Path(rest[1]), rest[2] == "derived", float(rest[3]), Path(rest[4])
+            )
         elif name == "query":
             res = phase_query(Path(rest[0]), rest[1])
         else:
@@ -457,16 +483,32 @@ def main() -> None:
             r: dict[str, Any] = {"files": len(files), "grow_seconds": time.perf_counter() - t0}
             derived = scale > a.real_max
             noise = a.noise or calibrated or 0.015
-            print(f"[{scale}x] {len(files)} files; building ({'derived' if derived else 'real'} vectors)…", flush=True)
+            print(
+                f"[{scale}x] {len(files)} files; building ({'derived' if derived else 'real'} vectors)…",
+                flush=True,
+            )
             r["build"] = _run_phase(
-                ["build", str(tmp / "corpus"), str(tmp), "derived" if derived else "real", str(noise), str(a.out)], env
+                [
+                    "build",
+                    str(tmp / "corpus"),
+                    str(tmp),
+                    "derived" if derived else "real",
+                    str(noise),
+                    str(a.out),
+                ],
+                env,
             )
             for kind in ("flat", "hnsw"):
                 print(f"[{scale}x] querying {kind}…", flush=True)
                 # PASSIVE, as the `assistant` CLI sets it for itself (assistant/cli/app.py).
-                r[f"query_{kind}"] = _run_phase(["query", str(tmp), kind], dict(env, OMP_WAIT_POLICY=env.get("OMP_WAIT_POLICY") or "PASSIVE"))
+                r[f"query_{kind}"] = _run_phase(
+                    ["query", str(tmp), kind],
+                    dict(env, OMP_WAIT_POLICY=env.get("OMP_WAIT_POLICY") or "PASSIVE"),
+                )
             # The same with OpenMP's default wait policy (an empty value is ignored by libgomp).
-            r["query_flat_default_omp"] = _run_phase(["query", str(tmp), "flat"], dict(env, OMP_WAIT_POLICY=""))
+            r["query_flat_default_omp"] = _run_phase(
+                ["query", str(tmp), "flat"], dict(env, OMP_WAIT_POLICY="")
+            )
             r["recall"] = _run_phase(["recall", str(tmp)], env)
             if derived:
                 r["build"]["noise"] = noise
@@ -479,7 +521,9 @@ def main() -> None:
                 print(f"[{scale}x] kept {tmp}", flush=True)
             else:
                 shutil.rmtree(tmp, ignore_errors=True)
-        (a.out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+        (a.out / "results.json").write_text(
+            json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
     print(f"wrote {a.out / 'results.json'}")
 
 
@@ -495,8 +539,12 @@ def summary(scale: int, r: dict[str, Any]) -> dict[str, Any]:
         "overhead": round(t["total"] / b["embedder_seconds"] - 1, 3) if not b["derived"] else None,
         "rebuild_s": round(statistics.median(b["rebuild_unchanged"]), 3),
         "hnsw_index_s": b["timings_hnsw"]["index"],
-        "p50_ms": {k: round(r[f"query_{k}"]["hybrid_ms"]["p50"], 1) for k in ("flat", "hnsw", "flat_default_omp")},
-        "p95_ms": {k: round(r[f"query_{k}"]["hybrid_ms"]["p95"], 1) for k in ("flat", "hnsw", "flat_default_omp")},
+        "p50_ms": {
+            k: round(r[f"query_{k}"]["hybrid_ms"]["p50"], 1) for k in ("flat", "hnsw", "flat_default_omp")
+        },
+        "p95_ms": {
+            k: round(r[f"query_{k}"]["hybrid_ms"]["p95"], 1) for k in ("flat", "hnsw", "flat_default_omp")
+        },
         "recall@10": r["recall"],
         "maxrss_mb": {"build": b["maxrss_mb"], **{k: r[f"query_{k}"]["maxrss_mb"] for k in ("flat", "hnsw")}},
     }

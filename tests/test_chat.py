@@ -51,11 +51,18 @@ def chat_env(lexical_index: Path, server: Any = None) -> dict[str, str]:
     return env
 
 
-def run_chat(args: list[str], lines: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_chat(
+    args: list[str], lines: list[str], env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "assistant", "chat", *args],
         input="".join(line + "\n" for line in lines),
-        capture_output=True, text=True, encoding="utf-8", env=env, cwd=cwd, timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=cwd,
+        timeout=60,
     )
 
 
@@ -134,15 +141,31 @@ def test_revision_context_fits_the_budget_dropping_old_turns_first_never_the_fac
     state = DocState(load_facts(FACTS))
     unit = resolve_units("第二部分", state.outline())[0]
     history = [("user" if i % 2 == 0 else "assistant", f"第{i}轮：" + "很长的内容" * 70) for i in range(12)]
-    built = revise_messages(state.title, state.outline().render(), unit, "现有正文。", "写得更具体些", history, budget=2500)
+    built = revise_messages(
+        state.title, state.outline().render(), unit, "现有正文。", "写得更具体些", history, budget=2500
+    )
     assert built.tokens == estimate_tokens(built.messages) <= 2500
     assert 0 < built.turns_used < len(history) and built.turns_dropped > 0
     kept = [m["content"] for m in built.messages[1:-1]]
     assert kept and kept[-1].startswith("第11轮")  # the newest turns are the ones kept
     final = built.messages[-1]["content"]
-    assert all(f"- {f.text}" in final for f in unit.facts) and "写得更具体些" in final and "【全文提纲】" in final
-    alone = revise_messages(state.title, state.outline().render(), unit, "现有正文。", "写得更具体些", [], budget=10**6)
-    tight = revise_messages(state.title, state.outline().render(), unit, "现有正文。", "写得更具体些", history, budget=alone.tokens - 1)
+    assert (
+        all(f"- {f.text}" in final for f in unit.facts)
+        and "写得更具体些" in final
+        and "【全文提纲】" in final
+    )
+    alone = revise_messages(
+        state.title, state.outline().render(), unit, "现有正文。", "写得更具体些", [], budget=10**6
+    )
+    tight = revise_messages(
+        state.title,
+        state.outline().render(),
+        unit,
+        "现有正文。",
+        "写得更具体些",
+        history,
+        budget=alone.tokens - 1,
+    )
     assert tight.turns_used == 0 and tight.outline_dropped  # turns first, then the outline
     assert all(f"- {f.text}" in tight.messages[-1]["content"] for f in unit.facts)
 
@@ -200,7 +223,15 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     assert out_docx.stat().st_size > 5000
     assert "session: off" in out and "offline" in out
     labels = [v["label"] for v in versions(isolated_env, "off")]
-    assert labels == ["载入事实 park-2024q3.md", "新事实 F13", "新事实 F14", "删除事实 F14", "编辑提纲", "起草全文", "删除事实 F1"]
+    assert labels == [
+        "载入事实 park-2024q3.md",
+        "新事实 F13",
+        "新事实 F14",
+        "删除事实 F14",
+        "编辑提纲",
+        "起草全文",
+        "删除事实 F1",
+    ]
     said = [t["text"] for t in turns(isolated_env, "off") if t["role"] == "user"]
     assert said == script[:-1]  # every input, in order, and nothing after /exit
     # Resuming by name gives the document as it was (the undo included).
@@ -209,10 +240,14 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     assert (tmp_path / "again.md").read_text("utf-8") == text
     assert "resumed session off" in again.stderr
     listing = run_chat(["--list"], [], env, tmp_path)
-    assert re.search(r"^off\s+\S*park-2024q3\.md\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+7$", listing.stdout, re.M), listing.stdout
+    assert re.search(
+        r"^off\s+\S*park-2024q3\.md\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+7$", listing.stdout, re.M
+    ), listing.stdout
 
 
-def test_chat_with_a_model_script(fake_llm: Any, tmp_path: Path, lexical_index: Path, isolated_env: Path) -> None:
+def test_chat_with_a_model_script(
+    fake_llm: Any, tmp_path: Path, lexical_index: Path, isolated_env: Path
+) -> None:
     fake_llm.responder = writer
     out_md = tmp_path / "draft.md"
     script = [
@@ -239,7 +274,11 @@ def test_chat_with_a_model_script(fake_llm: Any, tmp_path: Path, lexical_index: 
     assert re.search(rf"### （二）理论学习\n\n{REVISED_MARK}一是.*{NEW_FACT}", text)
     # What was sent: the revise prompt with the outline, the section's current text, the
     # instruction, its facts, and the earlier turns; the section drafts carried example paragraphs.
-    revise = [r.body["messages"] for r in fake_llm.chat_requests if "【用户的修改要求】" in r.body["messages"][-1]["content"]]
+    revise = [
+        r.body["messages"]
+        for r in fake_llm.chat_requests
+        if "【用户的修改要求】" in r.body["messages"][-1]["content"]
+    ]
     assert len(revise) == 3
     last = revise[1][-1]["content"]
     assert "【全文提纲】" in last and "三、下一步打算" in last and "再精炼些" in last
@@ -253,13 +292,20 @@ def test_chat_with_a_model_script(fake_llm: Any, tmp_path: Path, lexical_index: 
     assert KEY.encode() not in blob
     labels = [v["label"] for v in versions(isolated_env, "m")]
     assert labels[2:] == [
-        "起草全文", "修改二、存在的问题：把第二部分写得更具体些", "修改二、存在的问题：再精炼些", "修改（二）理论学习：写得更具体些"
+        "起草全文",
+        "修改二、存在的问题：把第二部分写得更具体些",
+        "修改二、存在的问题：再精炼些",
+        "修改（二）理论学习：写得更具体些",
     ]
-    replies = [t for t in turns(isolated_env, "m") if t["kind"] in ("reply", "draft") and t["role"] == "assistant"]
+    replies = [
+        t for t in turns(isolated_env, "m") if t["kind"] in ("reply", "draft") and t["role"] == "assistant"
+    ]
     assert all(t["status"] == "done" and t["pending_json"] is None for t in replies)
 
 
-def test_endpoint_failing_mid_stream_keeps_the_partial_text(fake_llm: Any, tmp_path: Path, lexical_index: Path, isolated_env: Path) -> None:
+def test_endpoint_failing_mid_stream_keeps_the_partial_text(
+    fake_llm: Any, tmp_path: Path, lexical_index: Path, isolated_env: Path
+) -> None:
     fake_llm.responder = writer
     env = chat_env(lexical_index, fake_llm)
     res = run_chat([str(FACTS), "--session", "cut"], ["/draft 第二部分"], env, tmp_path)
@@ -282,14 +328,24 @@ def test_outline_file_one_section_and_regen(tmp_path: Path, lexical_index: Path,
     outline.write_text("一、工作情况\n（一）责任落实\n（二）学习教育\n二、问题和打算\n", "utf-8")
     facts = EXAMPLES / "facts" / "school-2024h1.txt"
     script = ["/outline", "/draft 第二部分", "/outline regen", "/outline"]
-    res = run_chat([str(facts), "--outline", str(outline), "--session", "o", "--offline"], script, chat_env(lexical_index), tmp_path)
+    res = run_chat(
+        [str(facts), "--outline", str(outline), "--session", "o", "--offline"],
+        script,
+        chat_env(lexical_index),
+        tmp_path,
+    )
     assert res.returncode == 0, res.stderr
     first, regen = res.stdout.split("按事实重建提纲")
     assert "（二）学习教育" in first and "二、问题和打算 check: 4/4 facts used" in first
     assert "not drafted yet: （一）责任落实、（二）学习教育" in first
     assert "三、下一步工作打算" in regen
     labels = [v["label"] for v in versions(isolated_env, "o")]
-    assert labels == ["载入事实 school-2024h1.txt", "提纲取自 outline.txt", "起草二、问题和打算", "按事实重建提纲"]
+    assert labels == [
+        "载入事实 school-2024h1.txt",
+        "提纲取自 outline.txt",
+        "起草二、问题和打算",
+        "按事实重建提纲",
+    ]
 
 
 def test_new_session_needs_facts_and_flags_are_checked(tmp_path: Path, lexical_index: Path) -> None:
@@ -309,6 +365,8 @@ def test_sessions_store_migrations_are_numbered(isolated_env: Path) -> None:
     Store().close()
     Store().close()  # a second open applies nothing twice
     conn = db(isolated_env)
-    assert [r[0] for r in conn.execute("SELECT version FROM _migrations")] == list(range(1, len(MIGRATIONS) + 1))
+    assert [r[0] for r in conn.execute("SELECT version FROM _migrations")] == list(
+        range(1, len(MIGRATIONS) + 1)
+    )
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"sessions", "versions", "turns"} <= tables

@@ -26,8 +26,13 @@ SLOW = REVISED_MARK + "一是宣传干部平均年龄54岁，缺少年轻人。"
 class Terminal:
     def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
         self.child = pexpect.spawn(
-            sys.executable, ["-m", "assistant", "chat", *args], env=env, cwd=str(cwd),
-            encoding="utf-8", timeout=30, dimensions=(50, 300),
+            sys.executable,
+            ["-m", "assistant", "chat", *args],
+            env=env,
+            cwd=str(cwd),
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(50, 300),
         )
         self.banner = self.ready()
 
@@ -71,7 +76,13 @@ def test_interactive_and_scripted_chats_end_in_the_same_document(
     assert "wrote" in shown
     term.close()
 
-    piped = [f"- {NEW_FACT}\\", "- 开展专题党课1次\\", "- 组织网评员培训1次", *steps, f"/save {tmp_path / 'pipe.md'}"]
+    piped = [
+        f"- {NEW_FACT}\\",
+        "- 开展专题党课1次\\",
+        "- 组织网评员培训1次",
+        *steps,
+        f"/save {tmp_path / 'pipe.md'}",
+    ]
     res = run_chat([str(FACTS), "--session", "pipe"], piped, env, tmp_path)
     assert res.returncode == 0, res.stderr
     assert "chat>" not in res.stdout and "\x1b[" not in res.stdout + res.stderr  # no prompt, no colour
@@ -83,7 +94,11 @@ def test_interactive_and_scripted_chats_end_in_the_same_document(
     assert [v["markdown"] for v in tty_v] == [v["markdown"] for v in pipe_v]
 
     def conversation(session: str) -> list[tuple[str, str, str]]:
-        return [(t["role"], t["kind"], t["text"]) for t in turns(isolated_env, session) if not t["text"].startswith(("/save", "/exit"))]
+        return [
+            (t["role"], t["kind"], t["text"])
+            for t in turns(isolated_env, session)
+            if not t["text"].startswith(("/save", "/exit"))
+        ]
 
     assert conversation("tty") == conversation("pipe")
 
@@ -133,10 +148,15 @@ def test_ctrl_c_keeps_the_partial_answer_and_kill_9_loses_nothing(
     assert after[1]["label"] == "新事实 F13" and after[2]["markdown"] == drafted
     text = out.read_text("utf-8")
     part3 = text.split("## 三、下一步打算", 1)[1]
-    assert part3.strip().startswith(REVISED_MARK + "一是宣传干部平均年龄54岁，缺少年轻人。一是宣传")  # the killed answer
+    assert part3.strip().startswith(
+        REVISED_MARK + "一是宣传干部平均年龄54岁，缺少年轻人。一是宣传"
+    )  # the killed answer
     part2 = text.split("## 二、存在的问题", 1)[1].split("## 三、", 1)[0]
     assert part2.strip().startswith(REVISED_MARK)  # the Ctrl-C'd answer
     recovered = [t for t in turns(isolated_env, "k") if t["id"] == streaming["id"]][0]
     assert recovered["status"] == "interrupted" and recovered["version"] == after[4]["id"]
     said = [t["text"] for t in turns(isolated_env, "k") if t["role"] == "user"]
-    assert said[:4] == [f"- {NEW_FACT}", "/draft", "问题部分压缩到两条", "/status"] and said[4] == "/draft 第三部分"
+    assert (
+        said[:4] == [f"- {NEW_FACT}", "/draft", "问题部分压缩到两条", "/status"]
+        and said[4] == "/draft 第三部分"
+    )

@@ -9,10 +9,7 @@ HEAVY = ["numpy", "faiss", "torch", "sentence_transformers", "openai", "bm25s", 
 
 
 def test_importing_the_cli_loads_no_heavy_module() -> None:
-    code = (
-        "import sys, assistant.cli.app as a\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    code = f"import sys, assistant.cli.app as a\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

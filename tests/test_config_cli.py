@@ -13,11 +13,22 @@ from typing import Any
 def run(args: list[str], home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
     env["ASSISTANT_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "assistant", *args], env=env, input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_set_show_and_models(tmp_path: Path, fake_llm: Any) -> None:
-    res = run(["config", "set", "--base-url", fake_llm.base_url, "--model", "fake-model", "--api-key", "-"], tmp_path, "sk-test-HIDDEN42\n")
+    res = run(
+        ["config", "set", "--base-url", fake_llm.base_url, "--model", "fake-model", "--api-key", "-"],
+        tmp_path,
+        "sk-test-HIDDEN42\n",
+    )
     assert res.returncode == 0, res.stderr
     cfg = tmp_path / "config.yaml"
     assert stat.S_IMODE(cfg.stat().st_mode) == 0o600 and "sk-test-HIDDEN42" in cfg.read_text("utf-8")

@@ -29,7 +29,9 @@ def test_file_004_has_eleven_reports_and_the_second_and_eleventh_are_duplicates(
 
 
 def test_no_web_noise_survives_in_any_chunk() -> None:
-    noise = re.compile(r"##paid|预览结束|Copyright|ICP|版权所有|http|www\.|范文网|首页\s*>|联系老师|欢迎品鉴|所在栏目")
+    noise = re.compile(
+        r"##paid|预览结束|Copyright|ICP|版权所有|http|www\.|范文网|首页\s*>|联系老师|欢迎品鉴|所在栏目"
+    )
     for chunk in parsed().chunks(include_duplicates=True):
         assert not noise.search(chunk.text), (chunk.id, chunk.text[:60])
     for report in parsed().reports:
@@ -72,7 +74,15 @@ def test_file_001_splits_on_restarted_numbering_and_records_duplicates() -> None
     assert dups == {6: by_ordinal[2], 14: by_ordinal[4], 15: by_ordinal[3]}
     # The report numbered only from （一） with mistyped (3)/(6) keeps six level-2 parts in order.
     r7 = reports[6]
-    assert [h.number for h in r7.headings] == ["（一）", "（一）", "（二）", "（三）", "（四）", "（五）", "（六）"]
+    assert [h.number for h in r7.headings] == [
+        "（一）",
+        "（一）",
+        "（二）",
+        "（三）",
+        "（四）",
+        "（五）",
+        "（六）",
+    ]
     assert all(h.role == "achievements" for h in r7.headings)
 
 
@@ -108,7 +118,13 @@ def test_merged_heading_roles_in_004() -> None:
     reports = parsed("004").reports
     assert reports[8].headings[-1].text == "存在的问题及下步打算"
     assert reports[8].headings[-1].roles == ["problems", "plans"]
-    assert [h.role for h in reports[3].headings] == ["achievements", "achievements", "achievements", "problems", "plans"]
+    assert [h.role for h in reports[3].headings] == [
+        "achievements",
+        "achievements",
+        "achievements",
+        "problems",
+        "plans",
+    ]
     assert reports[2].chunks[-1].role == "closing"
 
 

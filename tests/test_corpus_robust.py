@@ -88,7 +88,11 @@ def test_out_of_order_and_skipped_numbering_loses_no_text() -> None:
     covered = "".join(r.text for r in reports)
     for piece in ("内容甲", "内容乙", "内容丙", "内容丁", "内容戊", "跳号的部分"):
         assert piece in covered
-        assert any(piece in c.text or any(piece in h.text for h in r.walk_headings()) for r in reports for c in r.chunks)
+        assert any(
+            piece in c.text or any(piece in h.text for h in r.walk_headings())
+            for r in reports
+            for c in r.chunks
+        )
 
 
 def test_merged_tiny_items_and_point_lists() -> None:

@@ -22,7 +22,14 @@ SCHOOL = EXAMPLES / "facts" / "school-2024h1.txt"
 def run(args: list[str], tmp_path: Path, index: Path, **env: str) -> subprocess.CompletedProcess[str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     e.update({"ASSISTANT_INDEX": str(index), **env})
-    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=tmp_path, env=e, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=tmp_path,
+        env=e,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_draft_to_file_with_docx_and_sources(tmp_path: Path, lexical_index: Path) -> None:
@@ -38,18 +45,32 @@ def test_draft_to_file_with_docx_and_sources(tmp_path: Path, lexical_index: Path
 
 def test_several_facts_files_concurrently(tmp_path: Path, lexical_index: Path) -> None:
     folder = tmp_path / "out"
-    res = run(["draft", str(PARK), str(SCHOOL), "--jobs", "2", "-o", str(folder), "--unit", "县第一中学党总支"], tmp_path, lexical_index)
+    res = run(
+        ["draft", str(PARK), str(SCHOOL), "--jobs", "2", "-o", str(folder), "--unit", "县第一中学党总支"],
+        tmp_path,
+        lexical_index,
+    )
     assert res.returncode == 0, res.stderr
     park = (folder / "park-2024q3.draft.md").read_text("utf-8")
-    assert [line[:5] for line in park.splitlines() if line.startswith("## ")] == ["## 一、", "## 二、", "## 三、"]
+    assert [line[:5] for line in park.splitlines() if line.startswith("## ")] == [
+        "## 一、",
+        "## 二、",
+        "## 三、",
+    ]
     assert "县第一中学党总支" not in park  # the file's own unit wins over the flag
     assert "县第一中学党总支" in (folder / "school-2024h1.draft.md").read_text("utf-8")
 
 
 def test_strict_fails_when_the_check_finds_problems(tmp_path: Path, lexical_index: Path) -> None:
     outline = tmp_path / "outline.txt"
-    outline.write_text("一、工作开展情况\n二、存在的问题\n三、下一步工作打算\n四、经验体会\n", encoding="utf-8")
-    res = run(["draft", str(PARK), "--outline", str(outline), "--strict", "-o", str(tmp_path / "d.md")], tmp_path, lexical_index)
+    outline.write_text(
+        "一、工作开展情况\n二、存在的问题\n三、下一步工作打算\n四、经验体会\n", encoding="utf-8"
+    )
+    res = run(
+        ["draft", str(PARK), "--outline", str(outline), "--strict", "-o", str(tmp_path / "d.md")],
+        tmp_path,
+        lexical_index,
+    )
     assert res.returncode == 6, res.stderr
     assert "empty_section" in res.stderr and "still have problems" in res.stderr
     ok = run(["draft", str(PARK), "--strict", "-o", str(tmp_path / "e.md")], tmp_path, lexical_index)
@@ -63,7 +84,9 @@ def test_outline_command_and_bad_input(tmp_path: Path, lexical_index: Path) -> N
     bad = tmp_path / "bad.md"
     bad.write_text("---\nunit: 某局\nfoo: 1\n---\n- 召开会议2次\n", encoding="utf-8")
     res = run(["draft", str(bad)], tmp_path, lexical_index)
-    assert res.returncode == 3 and res.stderr.strip().endswith("(known: unit, period, topic, title, leader, date, signature)")
+    assert res.returncode == 3 and res.stderr.strip().endswith(
+        "(known: unit, period, topic, title, leader, date, signature)"
+    )
     assert "Traceback" not in res.stderr
     res = run(["draft", str(tmp_path / "missing.md")], tmp_path, lexical_index)
     assert res.returncode == 2 and "no such facts file" in res.stderr
@@ -105,4 +128,8 @@ def test_export_leaves_the_sources_appendix_out(tmp_path: Path, lexical_index: P
     from docx import Document
 
     text = "\n".join(p.text for p in Document(str(tmp_path / "d.docx")).paragraphs)
-    assert "参考来源" not in text and "市工业园区2024年第三季度" in text and text.rstrip().endswith("2024年9月30日")
+    assert (
+        "参考来源" not in text
+        and "市工业园区2024年第三季度" in text
+        and text.rstrip().endswith("2024年9月30日")
+    )

@@ -33,7 +33,9 @@ FIRST = (
 
 def section_facts(body: dict[str, Any]) -> list[str]:
     prompt = body["messages"][-1]["content"]
-    block = prompt.split("【本节可用的事实】", 1)[1].split("【", 1)[0] if "【本节可用的事实】" in prompt else ""
+    block = (
+        prompt.split("【本节可用的事实】", 1)[1].split("【", 1)[0] if "【本节可用的事实】" in prompt else ""
+    )
     return re.findall(r"^- (.+)$", block, re.M)
 
 
@@ -44,11 +46,19 @@ def honest(body: dict[str, Any]) -> str:
 
 
 def backend(server: Any, **kw: Any) -> OpenAIBackend:
-    settings = LLMSettings(base_url=server.base_url, api_key=KEY, model="fake-model", timeout=kw.pop("timeout", 5.0), max_retries=kw.pop("max_retries", 1))
+    settings = LLMSettings(
+        base_url=server.base_url,
+        api_key=KEY,
+        model="fake-model",
+        timeout=kw.pop("timeout", 5.0),
+        max_retries=kw.pop("max_retries", 1),
+    )
     return OpenAIBackend(settings, backoff_base=0.01, **kw)
 
 
-def test_each_section_request_carries_facts_references_outline_and_rules(fake_llm: Any, lexical_index: Path) -> None:
+def test_each_section_request_carries_facts_references_outline_and_rules(
+    fake_llm: Any, lexical_index: Path
+) -> None:
     fake_llm.responder = honest
     sheet = load_facts(FACTS)
     outline = build_outline(sheet)
@@ -80,7 +90,11 @@ def test_an_invented_figure_is_repaired_before_the_user_sees_it(fake_llm: Any) -
         calls["n"] += 1
         prompt = body["messages"][-1]["content"]
         if "检查发现了问题" in prompt:
-            return "一是" + "。二是".join(re.findall(r"^- (.+)$", prompt.split("【本节可用的事实】")[1], re.M)) + "。"
+            return (
+                "一是"
+                + "。二是".join(re.findall(r"^- (.+)$", prompt.split("【本节可用的事实】")[1], re.M))
+                + "。"
+            )
         text = honest(body)
         return text + ("另外开展警示教育99场。" if "（一）" in prompt.split("【本节】")[1][:6] else "")
 
@@ -108,7 +122,14 @@ def test_stream_cut_midway_keeps_the_partial_draft(fake_llm: Any) -> None:
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, **env}
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def cli_env(server: Any, lexical_index: Path) -> dict[str, str]:
@@ -121,7 +142,9 @@ def cli_env(server: Any, lexical_index: Path) -> dict[str, str]:
     }
 
 
-def test_cli_401_gives_one_clear_line_without_the_key(fake_llm: Any, lexical_index: Path, tmp_path: Path) -> None:
+def test_cli_401_gives_one_clear_line_without_the_key(
+    fake_llm: Any, lexical_index: Path, tmp_path: Path
+) -> None:
     for _ in range(3):
         fake_llm.queue(status=401)
     res = run_cli(["draft", str(FACTS)], cli_env(fake_llm, lexical_index), tmp_path)
@@ -152,16 +175,24 @@ def test_cli_429_with_retry_after_is_honoured(fake_llm: Any, lexical_index: Path
     import time
 
     t = time.perf_counter()
-    res = run_cli(["draft", str(FACTS), "-o", str(tmp_path / "d.md")], cli_env(fake_llm, lexical_index), tmp_path)
+    res = run_cli(
+        ["draft", str(FACTS), "-o", str(tmp_path / "d.md")], cli_env(fake_llm, lexical_index), tmp_path
+    )
     assert res.returncode == 0, res.stderr
     assert time.perf_counter() - t >= 1.0
     assert "clean" in res.stderr
 
 
-def test_the_key_never_reaches_the_log_or_outputs(fake_llm: Any, lexical_index: Path, tmp_path: Path, isolated_env: Path) -> None:
+def test_the_key_never_reaches_the_log_or_outputs(
+    fake_llm: Any, lexical_index: Path, tmp_path: Path, isolated_env: Path
+) -> None:
     fake_llm.responder = honest
     out = tmp_path / "d.md"
-    res = run_cli(["draft", str(FACTS), "-o", str(out), "--sources"], {**cli_env(fake_llm, lexical_index), "ASSISTANT_HOME": str(isolated_env)}, tmp_path)
+    res = run_cli(
+        ["draft", str(FACTS), "-o", str(out), "--sources"],
+        {**cli_env(fake_llm, lexical_index), "ASSISTANT_HOME": str(isolated_env)},
+        tmp_path,
+    )
     assert res.returncode == 0, res.stderr
     db = isolated_env / "log.sqlite3"
     rows = sqlite3.connect(db).execute("SELECT count(*) FROM calls").fetchone()[0]
@@ -189,23 +220,33 @@ def test_model_proposed_subsections_are_validated(fake_llm: Any) -> None:
     fake_llm.queue(reply=good)
     o = refine_with_model(build_outline(lf(school)), backend(fake_llm))
     assert [c.title for c in o.parts[0].children] == ["压实工作责任", "丰富教育形式"]
-    assert "压实工作责任" in fake_llm.chat_requests[0].body["messages"][-1]["content"] or "F1 " in fake_llm.chat_requests[0].body["messages"][-1]["content"]
-    for bad in ('{"groups": [{"heading": "开展活动12次", "facts": ["F1","F2","F3","F4","F5"]}, {"heading": "其他", "facts": []}]}',
-                '{"groups": [{"heading": "甲", "facts": ["F1"]}, {"heading": "乙", "facts": ["F2"]}]}', "不是JSON"):
+    assert (
+        "压实工作责任" in fake_llm.chat_requests[0].body["messages"][-1]["content"]
+        or "F1 " in fake_llm.chat_requests[0].body["messages"][-1]["content"]
+    )
+    for bad in (
+        '{"groups": [{"heading": "开展活动12次", "facts": ["F1","F2","F3","F4","F5"]}, {"heading": "其他", "facts": []}]}',
+        '{"groups": [{"heading": "甲", "facts": ["F1"]}, {"heading": "乙", "facts": ["F2"]}]}',
+        "不是JSON",
+    ):
         fake_llm.queue(reply=bad)
         before = build_outline(lf(school))
         after = refine_with_model(build_outline(lf(school)), backend(fake_llm))
         assert after.render() == before.render() and "not usable" in after.notes[-1]
 
 
-def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(fake_llm: Any, lexical_index: Path, tmp_path: Path) -> None:
+def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(
+    fake_llm: Any, lexical_index: Path, tmp_path: Path
+) -> None:
     """The references sent as style examples come from other units. A model that pastes one in,
     and keeps doing so through the repair rounds, must leave a failing check, never a clean one."""
 
     def copier(body: dict[str, Any]) -> str:
         prompt = body["messages"][-1]["content"]
         if "〔范文1｜" in prompt:
-            ref = prompt.split("〔范文1｜", 1)[1].split("〕", 1)[1].split("〔范文2", 1)[0].split("【要求】")[0]
+            ref = (
+                prompt.split("〔范文1｜", 1)[1].split("〕", 1)[1].split("〔范文2", 1)[0].split("【要求】")[0]
+            )
             return honest(body) + ref.strip()
         if "检查发现了问题" in prompt:
             return prompt.split("【草稿】", 1)[1].split("【发现的问题】", 1)[0].strip()  # changes nothing
@@ -213,7 +254,9 @@ def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(fake_llm: 
 
     fake_llm.responder = copier
     out = tmp_path / "d.md"
-    res = run_cli(["draft", str(FACTS), "-o", str(out), "--strict"], cli_env(fake_llm, lexical_index), tmp_path)
+    res = run_cli(
+        ["draft", str(FACTS), "-o", str(out), "--strict"], cli_env(fake_llm, lexical_index), tmp_path
+    )
     assert res.returncode == 6, res.stderr
     assert "[copied]" in res.stderr or "[invented_figure]" in res.stderr
     assert "— clean" not in res.stderr

@@ -37,7 +37,9 @@ topic: 意识形态工作
 ## 下一步工作打算
 - 组织信息员参加舆情应对培训
 """
-OUTLINE = "一、工作开展情况\n（一）落实意识形态工作责任制\n（二）加强理论学习\n二、存在的问题\n三、下一步工作打算\n"
+OUTLINE = (
+    "一、工作开展情况\n（一）落实意识形态工作责任制\n（二）加强理论学习\n二、存在的问题\n三、下一步工作打算\n"
+)
 
 DRAFT = """# 县财政局党组2024年第三季度意识形态工作总结
 
@@ -110,17 +112,24 @@ def test_repeated_number_gap_and_mixed_style() -> None:
 
 
 def test_swapped_parts_lower_the_order_score() -> None:
-    swapped = DRAFT.replace(PART2 + PART3, PART3.replace("三、", "二、") + "\n" + PART2.replace("二、", "三、"))
+    swapped = DRAFT.replace(
+        PART2 + PART3, PART3.replace("三、", "二、") + "\n" + PART2.replace("二、", "三、")
+    )
     report = score(swapped)
     assert report.check("parts").score < 1
     out_of_order = [f for f in report.findings if f.kind == "part_out_of_order"]
-    assert len(out_of_order) == 1 and out_of_order[0].line in (line_of(swapped, "二、下一步"), line_of(swapped, "三、存在"))
+    assert len(out_of_order) == 1 and out_of_order[0].line in (
+        line_of(swapped, "二、下一步"),
+        line_of(swapped, "三、存在"),
+    )
     assert report.check("numbering").score == 1  # renumbered: only the order is wrong
 
 
 def test_a_dropped_part_is_missing() -> None:
     report = score(DRAFT.replace(PART2, "").replace("三、下一步", "二、下一步"))
-    assert [f.message for f in report.findings if f.kind == "missing_part"] == ["the part “二、存在的问题” is missing"]
+    assert [f.message for f in report.findings if f.kind == "missing_part"] == [
+        "the part “二、存在的问题” is missing"
+    ]
     assert report.check("parts").score < 1 and report.check("headings").detail["recall"] < 1
 
 
@@ -149,7 +158,9 @@ def test_facts_placement_fidelity_hygiene_and_form_findings() -> None:
         "工作中还存在一些不足：公众号原创内容少，阅读量低。", "工作中还存在一些不足。"
     )
     assert "misplaced_fact" in kinds(score(misplaced))
-    dirty = DRAFT.replace("中心组学习4次。", "**中心组**学习4次,覆盖`全员`。\n\n- 一条列表\n\n首页 > 范文 > 总结")
+    dirty = DRAFT.replace(
+        "中心组学习4次。", "**中心组**学习4次,覆盖`全员`。\n\n- 一条列表\n\n首页 > 范文 > 总结"
+    )
     found = kinds(score(dirty))
     assert {"markdown", "halfwidth_punctuation", "web_noise"} <= found
     no_form = score(DRAFT.replace("# 县财政局党组2024年第三季度意识形态工作总结\n", "").split("\n", 2)[2])
@@ -163,7 +174,9 @@ DEFECTS = {
     "part_out_of_order": lambda md: md.replace(
         PART2 + PART3, PART3.replace("三、", "二、") + "\n" + PART2.replace("二、", "三、")
     ),
-    "skipped_level": lambda md: md.replace("### （一）落实", "#### 1. 落实").replace("### （二）加强", "#### 2. 加强"),
+    "skipped_level": lambda md: md.replace("### （一）落实", "#### 1. 落实").replace(
+        "### （二）加强", "#### 2. 加强"
+    ),
     "repeated_number": lambda md: md.replace("（二）加强", "（一）加强"),
     "invented_figure": lambda md: md.replace("中心组学习4次。", "中心组学习4次，参学干部137人次。"),
     "missed_fact": lambda md: md.replace("中心组学习4次。", "中心组认真组织学习。"),
@@ -237,7 +250,11 @@ def test_eval_run_offline_scores_every_case_high() -> None:
     assert all(c["total"] >= 0.95 for c in data["cases"])
     assert all(c["scores"]["parts"] == 1 and c["scores"]["fidelity"] == 1 for c in data["cases"])
     table = subprocess.run(
-        [sys.executable, "-m", "assistant", "eval", "run", "eval/cases"], cwd=REPO, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "assistant", "eval", "run", "eval/cases"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert table.returncode == 0 and "mean" in table.stdout and "01-county-bureau" in table.stdout
 
@@ -273,9 +290,15 @@ def test_eval_run_openai_drafts_through_the_configured_endpoint(fake_llm: Any, t
 
     def model(body: dict[str, Any]) -> str:
         prompt = body["messages"][-1]["content"]
-        block = prompt.split("【本节可用的事实】", 1)[1].split("【", 1)[0] if "【本节可用的事实】" in prompt else ""
+        block = (
+            prompt.split("【本节可用的事实】", 1)[1].split("【", 1)[0]
+            if "【本节可用的事实】" in prompt
+            else ""
+        )
         facts = re.findall(r"^- (.+)$", block, re.M)
-        section = prompt.split("【本节】")[1][:12] if "【本节】" in prompt else prompt.split("一节的草稿")[0][-12:]
+        section = (
+            prompt.split("【本节】")[1][:12] if "【本节】" in prompt else prompt.split("一节的草稿")[0][-12:]
+        )
         padding = "另外开展警示教育99场。" if "工作开展情况" in section else ""
         return "".join(f"{'一二三四五六七八九十'[i % 10]}是{f}。" for i, f in enumerate(facts)) + padding
 
@@ -284,7 +307,12 @@ def test_eval_run_openai_drafts_through_the_configured_endpoint(fake_llm: Any, t
     for name in ("04-community-2024-party-building", "06-township-2024q4-propaganda-short"):
         shutil.copytree(REPO / "eval" / "cases" / name, cases / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
-    env.update(OPENAI_BASE_URL=fake_llm.base_url, ASSISTANT_MODEL="fake-model", OPENAI_API_KEY="sk-test", ASSISTANT_HOME=str(tmp_path))
+    env.update(
+        OPENAI_BASE_URL=fake_llm.base_url,
+        ASSISTANT_MODEL="fake-model",
+        OPENAI_API_KEY="sk-test",
+        ASSISTANT_HOME=str(tmp_path),
+    )
     res = subprocess.run(
         [sys.executable, "-m", "assistant", "eval", "run", str(cases), "--backend", "openai", "--json"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
@@ -294,7 +322,13 @@ def test_eval_run_openai_drafts_through_the_configured_endpoint(fake_llm: Any, t
     data = json.loads(res.stdout)
     assert data["backend"] == "openai" and len(data["cases"]) == 2 and fake_llm.chat_requests
     assert all(c["scores"]["parts"] == 1 for c in data["cases"])
-    invented = [f for c in data["cases"] for check in c["checks"] for f in check["findings"] if f["kind"] == "invented_figure"]
+    invented = [
+        f
+        for c in data["cases"]
+        for check in c["checks"]
+        for f in check["findings"]
+        if f["kind"] == "invented_figure"
+    ]
     assert invented and all("99场" in f["message"] and f["line"] > 0 for f in invented)
     assert min(c["scores"]["fidelity"] for c in data["cases"]) < 1
 

@@ -40,7 +40,9 @@ def test_ndcg_uses_graded_gains_and_the_ideal_of_all_judged() -> None:
     assert ndcg_at_k(["b", "a", "x", "d"], GRADES, 5) == pytest.approx(dcg / ideal)
     assert ndcg_at_k(["b", "a", "x", "d"], GRADES, 5) == pytest.approx(0.7760, abs=1e-4)
     # Cut at k: only b and a count, against the ideal top 2 (a, d).
-    assert ndcg_at_k(["b", "a", "x", "d"], GRADES, 2) == pytest.approx((1 + 3 / math.log2(3)) / (3 + 3 / math.log2(3)))
+    assert ndcg_at_k(["b", "a", "x", "d"], GRADES, 2) == pytest.approx(
+        (1 + 3 / math.log2(3)) / (3 + 3 / math.log2(3))
+    )
     # A judged positive the ranking misses still counts in the ideal.
     assert ndcg_at_k(["a"], GRADES, 2) == pytest.approx(3 / (3 + 3 / math.log2(3)))
     assert ndcg_at_k(["a", "d", "b"], GRADES, 5) == pytest.approx(1.0)
@@ -58,11 +60,16 @@ def test_recall_and_mrr_count_grade_one_as_relevant() -> None:
 
 
 def test_normalised_keys_ignore_width_space_and_punctuation() -> None:
-    assert normalize("一是，组织 召开（党组）会议。\n２０２４年“园区讲堂”10期") == "一是组织召开党组会议2024年园区讲堂10期"
+    assert (
+        normalize("一是，组织 召开（党组）会议。\n２０２４年“园区讲堂”10期")
+        == "一是组织召开党组会议2024年园区讲堂10期"
+    )
 
 
 def test_malformed_dev_set_lines_are_errors_naming_the_line(tmp_path: Path) -> None:
-    (tmp_path / "queries.jsonl").write_text('{"id": "q1", "query": "理论学习", "role": "achievements"}\n', "utf-8")
+    (tmp_path / "queries.jsonl").write_text(
+        '{"id": "q1", "query": "理论学习", "role": "achievements"}\n', "utf-8"
+    )
     cases = {
         '{"query_id": "q1", "key": {"file": "a.txt", "prefix": "理论学习"}, "grade": 3}': "grade must be",
         '{"query_id": "q9", "key": {"file": "a.txt", "prefix": "理论学习"}, "grade": 1}': "unknown query id",

@@ -54,7 +54,10 @@ def test_docx_facts(tmp_path: Path) -> None:
     f = tmp_path / "facts.docx"
     doc.save(str(f))
     sheet = load_facts(f)
-    assert [(x.text, x.role) for x in sheet.facts()] == [("召开专题会议2次", "achievements"), ("宣传骨干不足", "problems")]
+    assert [(x.text, x.role) for x in sheet.facts()] == [
+        ("召开专题会议2次", "achievements"),
+        ("宣传骨干不足", "problems"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -83,14 +83,22 @@ def test_a_fact_in_the_wrong_part() -> None:
 
 
 def test_placeholders_and_web_noise() -> None:
-    md = clean_draft().replace("档案开放日活动。", "档案开放日活动，20XX年继续开展，由***负责。") + "\n首页 > 范文大全 > 工作总结\n"
+    md = (
+        clean_draft().replace("档案开放日活动。", "档案开放日活动，20XX年继续开展，由***负责。")
+        + "\n首页 > 范文大全 > 工作总结\n"
+    )
     k = kinds(md)
     assert k.count("placeholder") >= 2 and "web_noise" in k
 
 
 def test_copied_example_text_is_reported() -> None:
-    example = "坚持把意识形态工作纳入党建工作责任制，与业务工作同部署、同落实、同检查、同考核，形成齐抓共管格局"
-    md = clean_draft().replace("档案开放日活动。", "档案开放日活动。坚持把意识形态工作纳入党建工作责任制，与业务工作同部署、同落实、同检查。")
+    example = (
+        "坚持把意识形态工作纳入党建工作责任制，与业务工作同部署、同落实、同检查、同考核，形成齐抓共管格局"
+    )
+    md = clean_draft().replace(
+        "档案开放日活动。",
+        "档案开放日活动。坚持把意识形态工作纳入党建工作责任制，与业务工作同部署、同落实、同检查。",
+    )
     assert "copied" in kinds(md, references=[example])
     assert "copied" not in kinds(clean_draft(), references=[example])
 

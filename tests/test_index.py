@@ -69,14 +69,25 @@ def test_hybrid_search_finds_the_analogous_problem_paragraph(corpus_index: Index
     assert "平均年龄" in hits[0].text
     assert hits[0].lexical_rank is not None and hits[0].dense_rank is not None
     d = hits[0].to_dict()
-    for key in ("chunk_id", "score", "lexical_rank", "dense_rank", "report_title", "heading_path", "role", "text"):
+    for key in (
+        "chunk_id",
+        "score",
+        "lexical_rank",
+        "dense_rank",
+        "report_title",
+        "heading_path",
+        "role",
+        "text",
+    ):
         assert key in d
 
 
 @needs_corpus
 def test_role_filter_per_report_cap_and_no_near_duplicates(corpus_index: IndexStore) -> None:
     s = Searcher(corpus_index.load())
-    hits = s.search(Query("加强网络意识形态阵地建设，规范微信公众号管理", k=8, roles=["plans"], max_per_report=1))
+    hits = s.search(
+        Query("加强网络意识形态阵地建设，规范微信公众号管理", k=8, roles=["plans"], max_per_report=1)
+    )
     assert hits and all(h.role == "plans" for h in hits)
     assert len({h.report_id for h in hits}) == len(hits)
     from assistant.text import char_ngrams, jaccard
@@ -128,8 +139,10 @@ def test_interrupted_build_leaves_previous_index_usable(tmp_path: Path) -> None:
     grown = tmp_path / "grown"
     shutil.copytree(src, grown)
     (grown / "new.txt").write_text(
-        "某区档案馆2024年意识形态工作总结\n一、工作开展情况\n" + "馆党支部组织集中学习，开展档案宣传活动。" * 30
-        + "\n二、存在的问题\n" + "宣传形式较为单一，网络阵地运用不足。" * 20,
+        "某区档案馆2024年意识形态工作总结\n一、工作开展情况\n"
+        + "馆党支部组织集中学习，开展档案宣传活动。" * 30
+        + "\n二、存在的问题\n"
+        + "宣传形式较为单一，网络阵地运用不足。" * 20,
         encoding="utf-8",
     )
     with pytest.raises(KeyboardInterrupt):
@@ -213,7 +226,10 @@ def test_near_copies_do_not_starve_the_results(tmp_path: Path) -> None:
             encoding="utf-8",
         )
     for i, topic in enumerate(["网络舆情处置", "文明创建活动", "志愿服务队伍", "读书分享会", "宣传栏更新"]):
-        (src / f"other{i}.txt").write_text(f"某单位{topic}总结\n一、工作开展情况\n认真做好{topic}相关工作，理论学习扎实推进。\n", encoding="utf-8")
+        (src / f"other{i}.txt").write_text(
+            f"某单位{topic}总结\n一、工作开展情况\n认真做好{topic}相关工作，理论学习扎实推进。\n",
+            encoding="utf-8",
+        )
     store = IndexStore(tmp_path / "index")
     store.build([src], embedder="none")
     hits = Searcher(store.load()).search(Query("组织开展理论学习", k=4, candidates=5))

@@ -16,7 +16,9 @@ from assistant.draft.offline import draft_offline
 from assistant.draft.outline import build_outline
 from tests.helpers import CORPUS, EXAMPLES, REPO
 
-FACT_FILES = sorted(p for p in (EXAMPLES / "facts").glob("*") if p.suffix in (".md", ".txt", ".docx")) + sorted((REPO / "eval" / "cases").glob("*/facts.*"))
+FACT_FILES = sorted(
+    p for p in (EXAMPLES / "facts").glob("*") if p.suffix in (".md", ".txt", ".docx")
+) + sorted((REPO / "eval" / "cases").glob("*/facts.*"))
 
 
 @pytest.mark.parametrize("path", FACT_FILES, ids=lambda p: p.parent.name + "/" + p.name)

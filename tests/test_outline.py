@@ -42,7 +42,10 @@ def test_parts_without_facts_are_left_out_not_invented() -> None:
 
 def test_outline_file_places_facts_under_the_users_headings(tmp_path: Path) -> None:
     f = tmp_path / "outline.txt"
-    f.write_text("一、主要做法及成效\n（一）压实责任\n（二）理论武装\n（三）阵地建设\n二、存在的不足\n三、下一步措施\n", encoding="utf-8")
+    f.write_text(
+        "一、主要做法及成效\n（一）压实责任\n（二）理论武装\n（三）阵地建设\n二、存在的不足\n三、下一步措施\n",
+        encoding="utf-8",
+    )
     o = build_outline(load_facts(EXAMPLES / "facts" / "park-2024q3.md"), f)
     assert o.source == "file"
     sub = {c.title: [x.id for x in c.facts] for c in o.parts[0].children}
@@ -58,7 +61,9 @@ def test_every_eval_case_outline_matches_the_expected_one() -> None:
         if not case.is_dir():
             continue
         facts = next(case.glob("facts.*"))
-        expected = [line.strip() for line in (case / "outline.txt").read_text("utf-8").splitlines() if line.strip()]
+        expected = [
+            line.strip() for line in (case / "outline.txt").read_text("utf-8").splitlines() if line.strip()
+        ]
         got = [line.strip() for line in build_outline(load_facts(facts)).render().splitlines()]
         if facts.suffix == ".txt" or "（" not in "".join(expected):
             got = [g for g in got if not g.startswith("（")]  # proposed subsections are extra detail

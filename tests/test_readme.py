@@ -34,7 +34,12 @@ def test_the_readme_main_job_drafts_offline_from_a_fresh_folder(tmp_path: Path) 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
     env["ASSISTANT_HOME"] = str(tmp_path / "home")
     res = subprocess.run(
-        [sys.executable, "-m", "assistant", *draft_cmd[1:]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "assistant", *draft_cmd[1:]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("<!-- 离线草稿") and "\n# " in res.stdout

@@ -92,7 +92,9 @@ def resolve_section(text: str, outline: Outline) -> Section | None:
         part = parts[n - 1] if n is not None and 1 <= n <= len(parts) else None
         if part is None:
             raise LookupError(f"没有第{m.group(1)}部分：提纲共{len(parts)}部分（/outline 查看）")
-    sub = re.search(r"[（(]([一二三四五六七八九十]+)[）)]", text) or re.search(rf"第({_NUM})(?:小节|节)", text)
+    sub = re.search(r"[（(]([一二三四五六七八九十]+)[）)]", text) or re.search(
+        rf"第({_NUM})(?:小节|节)", text
+    )
     if sub:
         n = _int(sub.group(1)) or 0
         pool = [part] if part is not None else [p for p in parts if len(p.children) >= n]

@@ -141,17 +141,27 @@ def revise(chat: ChatSession, target: str, instruction: str, user_turn: int) -> 
     if not units:
         units = [u for u in chat.state.units() if section_id(u) in chat.last_target]
     if not units:
-        raise UsageError("which part? name it (第二部分, 问题部分, （一）, or words of its heading) or use /revise 部分 要求")
+        raise UsageError(
+            "which part? name it (第二部分, 问题部分, （一）, or words of its heading) or use /revise 部分 要求"
+        )
     chat.out.say(f"按指令修改：{describe(units)} — {instruction}")
     with chat.checkpoint("reply", describe(units)) as cp:
         outcome = revise_units(
-            chat.state, units, instruction, chat.backend, chat.history(before=user_turn),
-            _printer(chat), cp.progress, chat.opts.budget,
+            chat.state,
+            units,
+            instruction,
+            chat.backend,
+            chat.history(before=user_turn),
+            _printer(chat),
+            cp.progress,
+            chat.opts.budget,
         )
         vid = _conclude(chat, cp, outcome, f"修改{describe(units)}：{instruction[:30]}")
     chat.last_target = [section_id(u) for u in units]
     if vid is not None:
-        for unit, report in check_units(chat.state, [u for u in units if section_id(u) in outcome.texts], chat.references):
+        for unit, report in check_units(
+            chat.state, [u for u in units if section_id(u) in outcome.texts], chat.references
+        ):
             chat.out.say(f"{unit.key} {report.render()}")
 
 
@@ -195,9 +205,15 @@ def _conclude(chat: ChatSession, cp: Checkpoint, outcome: Outcome, label: str) -
     vid = None
     if outcome.texts:
         new = chat.state.with_sections(outcome.texts)
-        vid = chat.commit(new, label + ("（中断）" if not outcome.complete else ""), interrupted=not outcome.complete)
+        vid = chat.commit(
+            new, label + ("（中断）" if not outcome.complete else ""), interrupted=not outcome.complete
+        )
     cp.finish(status, "\n\n".join(outcome.texts.values()), vid, outcome.usage)
-    where = f"saved as {chat.version_label(vid)}, marked interrupted (/undo goes back)" if vid else "nothing arrived"
+    where = (
+        f"saved as {chat.version_label(vid)}, marked interrupted (/undo goes back)"
+        if vid
+        else "nothing arrived"
+    )
     if outcome.interrupted:
         chat.out.note(f"interrupted: {where}")
     elif outcome.error:
@@ -246,7 +262,11 @@ def cmd_facts(chat: ChatSession, arg: str) -> None:
             raise UsageError("which fact? /facts rm 3 (or F3)")
         new = chat.state.copy()
         gone = [new.remove_fact(i) for i in ids]
-        stale = [u for u in chat.state.units() if chat.state.text_of(u) and any(f.id in [g.id for g in gone] for f in u.facts)]
+        stale = [
+            u
+            for u in chat.state.units()
+            if chat.state.text_of(u) and any(f.id in [g.id for g in gone] for f in u.facts)
+        ]
         vid = chat.commit(new, "删除事实 " + "、".join(f.id for f in gone))
         said = "；".join(f"已删除 {f.id} {f.text}" for f in gone)
         chat.record("assistant", "reply", said, version=vid)
@@ -263,7 +283,9 @@ def cmd_facts(chat: ChatSession, arg: str) -> None:
         raise UsageError("use /facts, /facts add TEXT or /facts rm N")
 
 
-@command("outline", "/outline [edit | regen]", "show the outline; edit it in $EDITOR; rebuild it from the facts")
+@command(
+    "outline", "/outline [edit | regen]", "show the outline; edit it in $EDITOR; rebuild it from the facts"
+)
 def cmd_outline(chat: ChatSession, arg: str) -> None:
     if not arg:
         outline = chat.state.outline()
@@ -303,7 +325,9 @@ def _edit(text: str) -> str:
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except OSError as exc:
-            raise AssistantError(f"cannot start the editor {editor!r} ({exc.strerror}); set $EDITOR") from None
+            raise AssistantError(
+                f"cannot start the editor {editor!r} ({exc.strerror}); set $EDITOR"
+            ) from None
         if code != 0:
             raise AssistantError(f"the editor exited with status {code}; the outline is unchanged")
         return path.read_text(encoding="utf-8")
@@ -336,7 +360,9 @@ def cmd_sources(chat: ChatSession, arg: str) -> None:
 
     units = _units(chat, arg) if arg else chat.state.units()
     if chat.searcher is None:
-        raise AssistantError("no index of example reports (assistant index build PATH, or set ASSISTANT_INDEX)")
+        raise AssistantError(
+            "no index of example reports (assistant index build PATH, or set ASSISTANT_INDEX)"
+        )
     drafter = Drafter(None, chat.searcher)
     for unit in units:
         hits = drafter.references(unit)
@@ -354,9 +380,13 @@ def cmd_search(chat: ChatSession, arg: str) -> None:
     if not arg:
         raise UsageError("what to search for? /search 宣传干部队伍老化")
     if chat.searcher is None:
-        raise AssistantError("no index of example reports (assistant index build PATH, or set ASSISTANT_INDEX)")
+        raise AssistantError(
+            "no index of example reports (assistant index build PATH, or set ASSISTANT_INDEX)"
+        )
     for i, h in enumerate(chat.searcher.search(Query(arg, k=5)), 1):
-        chat.out.say(f"{i}. 《{h.report_title or h.report_id}》{' > '.join(h.heading_path) or '导语'} [{h.role}]")
+        chat.out.say(
+            f"{i}. 《{h.report_title or h.report_id}》{' > '.join(h.heading_path) or '导语'} [{h.role}]"
+        )
         chat.out.note(f"   {_excerpt(h.text)}")
 
 
@@ -436,11 +466,18 @@ def cmd_status(chat: ChatSession, arg: str) -> None:
     total = chat.store.version_count(chat.row.id)
     facts = len(chat.state.sheet.facts())
     chat.out.say(f"session: {chat.row.name} — facts from {chat.row.facts_source}, {facts} facts")
-    chat.out.say(f"document: {chat.version_label()} of {total} versions; " + ("drafted" if chat.state.drafted else "not drafted yet"))
+    chat.out.say(
+        f"document: {chat.version_label()} of {total} versions; "
+        + ("drafted" if chat.state.drafted else "not drafted yet")
+    )
     chat.out.say(f"backend: {chat.backend_line()}")
     if chat.last_tokens:
         usage = chat.last_usage
-        counted = f"; the endpoint counted {usage.get('prompt_tokens', 0)} in, {usage.get('completion_tokens', 0)} out" if usage else ""
+        counted = (
+            f"; the endpoint counted {usage.get('prompt_tokens', 0)} in, {usage.get('completion_tokens', 0)} out"
+            if usage
+            else ""
+        )
         chat.out.say(f"last request: about {chat.last_tokens} of {chat.opts.budget} tokens budgeted{counted}")
     else:
         chat.out.say(f"last request: none yet (budget {chat.opts.budget} tokens)")

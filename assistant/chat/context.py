@@ -41,7 +41,9 @@ def revise_messages(
     budget: int = DEFAULT_BUDGET,
 ) -> Built:
     facts = "\n".join(f"- {f.text}" for f in unit.facts) or "（本节没有事实，不得写入任何具体内容）"
-    body = render("revise", title=title, heading=unit.key, draft=current, instruction=instruction, facts=facts)
+    body = render(
+        "revise", title=title, heading=unit.key, draft=current, instruction=instruction, facts=facts
+    )
     system = {"role": "system", "content": render("system")}
     with_outline = {"role": "user", "content": f"【全文提纲】\n{outline_text.strip()}\n\n{body}"}
     final, outline_dropped = with_outline, False
@@ -61,7 +63,9 @@ def revise_messages(
     while kept and kept[0]["role"] != "user":
         kept.pop(0)
     messages = [system, *kept, final]
-    return Built(messages, estimate_tokens(messages), budget, len(kept), len(history) - len(kept), outline_dropped)
+    return Built(
+        messages, estimate_tokens(messages), budget, len(kept), len(history) - len(kept), outline_dropped
+    )
 
 
 def base_text(unit: Unit, current: str, sheet: FactSheet) -> str:

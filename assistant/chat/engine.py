@@ -177,7 +177,9 @@ def _keep_partial(out: Outcome, sid: str, unit: Unit, partial: str) -> None:
         out.texts[sid] = text
 
 
-def check_units(state: DocState, units: list[Unit], references: dict[str, list[Any]] | None = None) -> list[tuple[Unit, CheckReport]]:
+def check_units(
+    state: DocState, units: list[Unit], references: dict[str, list[Any]] | None = None
+) -> list[tuple[Unit, CheckReport]]:
     """The fidelity check of each unit's text against its own facts (what a revision may touch)."""
     out = []
     for unit in units:
@@ -189,4 +191,6 @@ def check_units(state: DocState, units: list[Unit], references: dict[str, list[A
 
 
 def check_all(state: DocState, references: list[str] | None = None) -> CheckReport:
-    return check_draft(state.markdown(), state.sheet, part_roles=state.part_roles(), references=references or [])
+    return check_draft(
+        state.markdown(), state.sheet, part_roles=state.part_roles(), references=references or []
+    )

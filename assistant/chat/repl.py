@@ -34,7 +34,9 @@ def main(opts: ChatOptions, *, list_sessions: bool = False) -> None:
             out.say(f"assistant chat — {how} (facts: {chat.row.facts_source}, {facts} facts)")
             out.say(f"backend: {chat.backend_line()}")
             out.note(KEYS_HELP)
-            out.note("Type new facts (- …) or an instruction (把第二部分写得更具体些); everything is saved as you go.")
+            out.note(
+                "Type new facts (- …) or an instruction (把第二部分写得更具体些); everything is saved as you go."
+            )
         else:
             print(f"chat: {how}; backend: {chat.backend_line()}", file=sys.stderr, flush=True)
         (_loop_tty if interactive else _loop_pipe)(chat, out)
@@ -131,7 +133,13 @@ def print_sessions(store: Store, out: Output) -> None:
         out.say("no chat sessions yet (start one: assistant chat FACTS)")
         return
     table = [("name", "facts", "updated", "versions")] + [
-        (r["name"], r["facts_source"] or "", (r["updated_at"] or "")[:19].replace("T", " "), str(r["versions"])) for r in rows
+        (
+            r["name"],
+            r["facts_source"] or "",
+            (r["updated_at"] or "")[:19].replace("T", " "),
+            str(r["versions"]),
+        )
+        for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     for row in table:

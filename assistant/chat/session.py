@@ -39,7 +39,9 @@ class ChatOptions:
 
 
 class ChatSession:
-    def __init__(self, store: Store, row: SessionRow, state: DocState, opts: ChatOptions, out: Output) -> None:
+    def __init__(
+        self, store: Store, row: SessionRow, state: DocState, opts: ChatOptions, out: Output
+    ) -> None:
         self.store, self.row, self.state, self.opts, self.out = store, row, state, opts, out
         self.head: int | None = row.head
         self.last_change: tuple[int | None, int | None] = (None, None)
@@ -71,13 +73,17 @@ class ChatSession:
         if row is not None:
             head = store.version(row.head) if row.head else None
             if head is None:
-                raise AssistantError(f"session {row.name!r} has no saved document (was it created by a newer version?)")
+                raise AssistantError(
+                    f"session {row.name!r} has no saved document (was it created by a newer version?)"
+                )
             state = DocState.restore(head.facts_json, head.outline_text, head.sections)
             chat = cls(store, row, state, opts, out)
             chat.last_change = (head.parent, head.id)
             how = f"resumed session {row.name} (version {store.version_number(row.id, head.id)} of {store.version_count(row.id)})"
             if opts.facts is not None and str(opts.facts) != row.facts_source:
-                out.note(f"note: session {row.name} keeps its own facts; {opts.facts} was not read (/facts add adds facts)")
+                out.note(
+                    f"note: session {row.name} keeps its own facts; {opts.facts} was not read (/facts add adds facts)"
+                )
             chat._recover()
             if opts.outline is not None:
                 chat._outline_from_file(opts.outline)
@@ -110,7 +116,11 @@ class ChatSession:
             pending = self._cleaned(json.loads(turn["pending_json"] or "{}"))
             version = None
             if pending:
-                version = self.commit(self.state.with_sections(pending), f"中断的回答（{turn['section'] or ''}）", interrupted=True)
+                version = self.commit(
+                    self.state.with_sections(pending),
+                    f"中断的回答（{turn['section'] or ''}）",
+                    interrupted=True,
+                )
                 n = self.store.version_number(self.row.id, version)
                 self.out.note(
                     f"上次的回答在生成中被中断：已收到的 {sum(len(t) for t in pending.values())} 字保存为第{n}版"
@@ -135,7 +145,14 @@ class ChatSession:
     # -- versions and turns -------------------------------------------------------------------
     def commit(self, state: DocState, label: str, interrupted: bool = False) -> int:
         vid = self.store.add_version(
-            self.row.id, self.head, label, state.facts_json(), state.outline_text, state.sections, state.markdown(), interrupted
+            self.row.id,
+            self.head,
+            label,
+            state.facts_json(),
+            state.outline_text,
+            state.sections,
+            state.markdown(),
+            interrupted,
         )
         self.last_change = (self.head, vid)
         self.head, self.state = vid, state
@@ -193,7 +210,10 @@ class ChatSession:
         ):
             if a != b:
                 lines = difflib.unified_diff(
-                    a.splitlines(keepends=True), b.splitlines(keepends=True), f"{name} {a_label}", f"{name} {b_label}"
+                    a.splitlines(keepends=True),
+                    b.splitlines(keepends=True),
+                    f"{name} {a_label}",
+                    f"{name} {b_label}",
                 )
                 chunks.append("".join(lines))
         return "".join(chunks)
@@ -203,8 +223,11 @@ class ChatSession:
         from assistant.draft.run import DraftOptions, make_backend
 
         opts = DraftOptions(
-            offline=self.opts.offline, base_url=self.opts.base_url, api_key=self.opts.api_key,
-            model=model or self.opts.model or self.row.model, timeout=self.opts.timeout,
+            offline=self.opts.offline,
+            base_url=self.opts.base_url,
+            api_key=self.opts.api_key,
+            model=model or self.opts.model or self.row.model,
+            timeout=self.opts.timeout,
         )
         self.backend = make_backend(opts)
         if self.backend is None:
@@ -252,13 +275,21 @@ class Checkpoint:
             return
         self._last = now
         self.store.update_turn(
-            self.turn, pending_json=json.dumps(pending, ensure_ascii=False), text="\n\n".join(pending.values())
+            self.turn,
+            pending_json=json.dumps(pending, ensure_ascii=False),
+            text="\n\n".join(pending.values()),
         )
 
-    def finish(self, status: str, text: str, version: int | None, usage: dict[str, int] | None = None) -> None:
+    def finish(
+        self, status: str, text: str, version: int | None, usage: dict[str, int] | None = None
+    ) -> None:
         self.finished = True
         self.store.update_turn(
-            self.turn, status=status, text=text, version=version, pending_json=None,
+            self.turn,
+            status=status,
+            text=text,
+            version=version,
+            pending_json=None,
             usage_json=json.dumps(usage or {}),
         )
 

@@ -103,7 +103,11 @@ class DocState:
         facts = self.sheet.facts()
         number = max((int(f.id[1:]) for f in facts if f.id[1:].isdigit()), default=0) + 1
         previous = facts[-1].role if facts else "achievements"
-        role = classify_fact(text, previous if not self.sheet.has_headings else "achievements", self.sheet.meta.get("period", ""))
+        role = classify_fact(
+            text,
+            previous if not self.sheet.has_headings else "achievements",
+            self.sheet.meta.get("period", ""),
+        )
         fact = Fact(id=f"F{number}", text=text, line=0, role=role, part="")
         if self.sheet.has_headings:
             part = _part_for(self.sheet, role)
@@ -177,7 +181,10 @@ def _part_for(sheet: FactSheet, role: str) -> FactPart:
         return found
     part = FactPart(heading=DEFAULT_HEADINGS.get(role, "其他"), roles=[role])
     # Keep the genre's order: work done, then problems, then plans.
-    at = next((i for i, p in enumerate(sheet.parts) if _ROLE_ORDER.get(p.role, 0) > _ROLE_ORDER.get(role, 0)), len(sheet.parts))
+    at = next(
+        (i for i, p in enumerate(sheet.parts) if _ROLE_ORDER.get(p.role, 0) > _ROLE_ORDER.get(role, 0)),
+        len(sheet.parts),
+    )
     sheet.parts.insert(at, part)
     return part
 
@@ -188,8 +195,10 @@ def _group_for(part: FactPart, text: str) -> FactGroup:
         grams = char_ngrams(text, 2)
         return max(
             headed,
-            key=lambda g: jaccard(grams, char_ngrams(g.heading or "", 2))
-            + 0.2 * (topic_of(text) == topic_of(g.heading or "") != -1),
+            key=lambda g: (
+                jaccard(grams, char_ngrams(g.heading or "", 2))
+                + 0.2 * (topic_of(text) == topic_of(g.heading or "") != -1)
+            ),
         )
     if not part.groups or part.groups[-1].heading is not None:
         part.groups.append(FactGroup(heading=None))
@@ -202,8 +211,14 @@ def sheet_to_dict(sheet: FactSheet) -> dict[str, Any]:
         "meta": sheet.meta,
         "parts": [
             {
-                "heading": p.heading, "roles": p.roles, "line": p.line, "explicit": p.explicit,
-                "groups": [{"heading": g.heading, "line": g.line, "facts": [vars(f) for f in g.facts]} for g in p.groups],
+                "heading": p.heading,
+                "roles": p.roles,
+                "line": p.line,
+                "explicit": p.explicit,
+                "groups": [
+                    {"heading": g.heading, "line": g.line, "facts": [vars(f) for f in g.facts]}
+                    for g in p.groups
+                ],
             }
             for p in sheet.parts
         ],
@@ -213,7 +228,10 @@ def sheet_to_dict(sheet: FactSheet) -> dict[str, Any]:
 def sheet_from_dict(data: dict[str, Any]) -> FactSheet:
     parts = [
         FactPart(
-            heading=p["heading"], roles=list(p["roles"]), line=p.get("line", 0), explicit=p.get("explicit", True),
+            heading=p["heading"],
+            roles=list(p["roles"]),
+            line=p.get("line", 0),
+            explicit=p.get("explicit", True),
             groups=[
                 FactGroup(heading=g["heading"], line=g.get("line", 0), facts=[Fact(**f) for f in g["facts"]])
                 for g in p["groups"]

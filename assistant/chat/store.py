@@ -60,7 +60,7 @@ def _m1(db: sqlite3.Connection) -> None:
             usage_json TEXT
         );
         CREATE INDEX turns_session ON turns(session_id);
-        """
+        """,
     )
 
 
@@ -141,11 +141,15 @@ class Store:
 
     def set_head(self, session_id: int, version_id: int) -> None:
         with self.db:
-            self.db.execute("UPDATE sessions SET head = ?, updated_at = ? WHERE id = ?", (version_id, now(), session_id))
+            self.db.execute(
+                "UPDATE sessions SET head = ?, updated_at = ? WHERE id = ?", (version_id, now(), session_id)
+            )
 
     def set_model(self, session_id: int, model: str | None) -> None:
         with self.db:
-            self.db.execute("UPDATE sessions SET model = ?, updated_at = ? WHERE id = ?", (model, now(), session_id))
+            self.db.execute(
+                "UPDATE sessions SET model = ?, updated_at = ? WHERE id = ?", (model, now(), session_id)
+            )
 
     # -- versions -----------------------------------------------------------------------------
     def add_version(
@@ -164,11 +168,22 @@ class Store:
             cur = self.db.execute(
                 "INSERT INTO versions (session_id, parent, created_at, label, facts_json, outline_text, "
                 "sections_json, markdown, interrupted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, parent, now(), label, facts_json, outline_text,
-                 json.dumps(sections, ensure_ascii=False), markdown, int(interrupted)),
+                (
+                    session_id,
+                    parent,
+                    now(),
+                    label,
+                    facts_json,
+                    outline_text,
+                    json.dumps(sections, ensure_ascii=False),
+                    markdown,
+                    int(interrupted),
+                ),
             )
             vid = int(cur.lastrowid or 0)
-            self.db.execute("UPDATE sessions SET head = ?, updated_at = ? WHERE id = ?", (vid, now(), session_id))
+            self.db.execute(
+                "UPDATE sessions SET head = ?, updated_at = ? WHERE id = ?", (vid, now(), session_id)
+            )
         return vid
 
     def version(self, version_id: int) -> VersionRow | None:
@@ -176,12 +191,21 @@ class Store:
         if row is None:
             return None
         return VersionRow(
-            row["id"], row["parent"], row["created_at"], row["label"], row["facts_json"], row["outline_text"],
-            json.loads(row["sections_json"]), row["markdown"], bool(row["interrupted"]),
+            row["id"],
+            row["parent"],
+            row["created_at"],
+            row["label"],
+            row["facts_json"],
+            row["outline_text"],
+            json.loads(row["sections_json"]),
+            row["markdown"],
+            bool(row["interrupted"]),
         )
 
     def version_count(self, session_id: int) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM versions WHERE session_id = ?", (session_id,)).fetchone()[0])
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM versions WHERE session_id = ?", (session_id,)).fetchone()[0]
+        )
 
     def version_number(self, session_id: int, version_id: int) -> int:
         """1-based position of a version in its session (what the user sees as 第N版)."""
@@ -222,8 +246,12 @@ class Store:
     def turns(self, session_id: int, limit: int | None = None) -> list[sqlite3.Row]:
         """Turns in order; with `limit`, the last `limit` of them."""
         if limit is None:
-            return list(self.db.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY id", (session_id,)))
-        rows = self.db.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY id DESC LIMIT ?", (session_id, limit))
+            return list(
+                self.db.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY id", (session_id,))
+            )
+        rows = self.db.execute(
+            "SELECT * FROM turns WHERE session_id = ? ORDER BY id DESC LIMIT ?", (session_id, limit)
+        )
         return list(reversed(list(rows)))
 
     def streaming_turns(self, session_id: int) -> list[sqlite3.Row]:
@@ -234,5 +262,11 @@ class Store:
 
 def _session(row: sqlite3.Row) -> SessionRow:
     return SessionRow(
-        row["id"], row["name"], row["facts_source"] or "", row["created_at"], row["updated_at"], row["head"], row["model"]
+        row["id"],
+        row["name"],
+        row["facts_source"] or "",
+        row["created_at"],
+        row["updated_at"],
+        row["head"],
+        row["model"],
     )

@@ -133,9 +133,19 @@ def check_draft(
     # 2. Placeholders, web noise, Markdown left in the text.
     for dl in lines:
         for m in PLACEHOLDER.finditer(dl.text):
-            findings.append(Finding("placeholder", f"placeholder {m.group()!r} left in the text", dl.number, dl.text[:60], dl.section))
+            findings.append(
+                Finding(
+                    "placeholder",
+                    f"placeholder {m.group()!r} left in the text",
+                    dl.number,
+                    dl.text[:60],
+                    dl.section,
+                )
+            )
         if is_noise_line(dl.text):
-            findings.append(Finding("web_noise", f"web-page noise: “{dl.text[:40]}”", dl.number, dl.text[:60], dl.section))
+            findings.append(
+                Finding("web_noise", f"web-page noise: “{dl.text[:40]}”", dl.number, dl.text[:60], dl.section)
+            )
 
     # 3. Every fact used, in a part of its role.
     body = [dl for dl in lines if not dl.heading]
@@ -145,10 +155,23 @@ def check_draft(
     for fact in facts.facts():
         where = _locate(fact.text, body, draft_values, grams)
         if where is None:
-            findings.append(Finding("missed_fact", f"fact {fact.id} is not in the draft: “{fact.text}”", 0, fact.text, "", {"fact": fact.id}))
+            findings.append(
+                Finding(
+                    "missed_fact",
+                    f"fact {fact.id} is not in the draft: “{fact.text}”",
+                    0,
+                    fact.text,
+                    "",
+                    {"fact": fact.id},
+                )
+            )
             continue
         covered += 1
-        if fact.role in ("achievements", "problems", "plans") and where.section and fact.role not in where.roles:
+        if (
+            fact.role in ("achievements", "problems", "plans")
+            and where.section
+            and fact.role not in where.roles
+        ):
             findings.append(
                 Finding(
                     "misplaced_fact",
@@ -167,7 +190,13 @@ def check_draft(
             shared = _longest_common(re.sub(r"\s", "", dl.text), ref_norm)
             if len(shared) >= COPY_MIN:
                 findings.append(
-                    Finding("copied", f"{len(shared)} characters copied from an example: “{shared[:30]}…”", dl.number, shared, dl.section)
+                    Finding(
+                        "copied",
+                        f"{len(shared)} characters copied from an example: “{shared[:30]}…”",
+                        dl.number,
+                        shared,
+                        dl.section,
+                    )
                 )
 
     # 5. Sections left empty.
@@ -179,7 +208,9 @@ def check_draft(
 
 
 def _describe(fig: Figure) -> str:
-    return {"number": "the figure", "percent": "the percentage", "date": "the date", "quote": "the name"}[fig.kind] + f" “{fig.text}”"
+    return {"number": "the figure", "percent": "the percentage", "date": "the date", "quote": "the name"}[
+        fig.kind
+    ] + f" “{fig.text}”"
 
 
 def _sentence_at(text: str, fig: Figure) -> str:

@@ -19,9 +19,7 @@ UNITS = (
 )
 _CN_NUM = "零〇一二两三四五六七八九十百千万"
 _UNITS_SORTED = "|".join(sorted(set(UNITS.split("|")), key=len, reverse=True))
-_FIG = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?|[{_CN_NUM}]{{1,6}})(?P<approx>余|多)?(?P<unit>{_UNITS_SORTED})"
-)
+_FIG = re.compile(rf"(?P<num>\d+(?:\.\d+)?|[{_CN_NUM}]{{1,6}})(?P<approx>余|多)?(?P<unit>{_UNITS_SORTED})")
 _PERCENT_CN = re.compile(rf"百分之(?P<num>[{_CN_NUM}]+|\d+(?:\.\d+)?)")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?)?")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
@@ -40,8 +38,19 @@ SET_PHRASES = re.compile(
 )
 # Genre formulas that are quoted in every report and are not a unit's particular facts.
 STOCK_QUOTES = {
-    "四个意识", "四个自信", "两个维护", "两个确立", "三会一课", "一岗双责", "两学一做", "三严三实",
-    "第一议题", "学习强国", "不忘初心、牢记使命", "五位一体", "四个全面",
+    "四个意识",
+    "四个自信",
+    "两个维护",
+    "两个确立",
+    "三会一课",
+    "一岗双责",
+    "两学一做",
+    "三严三实",
+    "第一议题",
+    "学习强国",
+    "不忘初心、牢记使命",
+    "五位一体",
+    "四个全面",
 }
 
 
@@ -169,5 +178,7 @@ def is_allowed(fig: Figure, allowed: set[str]) -> bool:
         if num and (not unit or unit in ("年",)) and num.group() in allowed:
             return True
     if fig.kind == "quote":
-        return any(fig.value in a or a in fig.value for a in allowed if not re.fullmatch(r"[\d.%@-]+(?:md)?\w*", a))
+        return any(
+            fig.value in a or a in fig.value for a in allowed if not re.fullmatch(r"[\d.%@-]+(?:md)?\w*", a)
+        )
     return False

@@ -12,13 +12,21 @@ from assistant.cli.draft import OutlineOpt
 
 
 def chat(
-    facts: Annotated[Path | None, typer.Argument(help="Facts file for a new session (.md, .txt or .docx).")] = None,
+    facts: Annotated[
+        Path | None, typer.Argument(help="Facts file for a new session (.md, .txt or .docx).")
+    ] = None,
     outline: OutlineOpt = None,
-    session: Annotated[str | None, typer.Option("--session", "-s", help="Resume this named session (created if new).")] = None,
+    session: Annotated[
+        str | None, typer.Option("--session", "-s", help="Resume this named session (created if new).")
+    ] = None,
     resume: Annotated[bool, typer.Option("--continue", "-c", help="Resume the last session.")] = False,
-    offline: Annotated[bool, typer.Option("--offline", help="No model: offline drafting, facts, outline, check.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="No model: offline drafting, facts, outline, check.")
+    ] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the saved sessions and exit.")] = False,
-    budget: Annotated[int, typer.Option("--budget", min=500, help="Token budget of a revision request.")] = 6000,
+    budget: Annotated[
+        int, typer.Option("--budget", min=500, help="Token budget of a revision request.")
+    ] = 6000,
     index: IndexOpt = None,
     embedder: EmbedderOpt = None,
     base_url: BaseUrlOpt = None,
@@ -33,7 +41,17 @@ def chat(
     from assistant.chat.session import ChatOptions
 
     opts = ChatOptions(
-        facts=facts, outline=outline, session=session, resume=resume, offline=offline, index=index,
-        embedder=embedder, base_url=base_url, api_key=api_key, model=model, timeout=timeout, budget=budget,
+        facts=facts,
+        outline=outline,
+        session=session,
+        resume=resume,
+        offline=offline,
+        index=index,
+        embedder=embedder,
+        base_url=base_url,
+        api_key=api_key,
+        model=model,
+        timeout=timeout,
+        budget=budget,
     )
     main(opts, list_sessions=list_)

@@ -14,12 +14,18 @@ app = App(help="Configure the language-model endpoint.")
 
 @app.command("set")
 def set_(
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"),
+    ] = None,
     api_key: Annotated[
-        str | None, typer.Option("--api-key", help="API key; omit to be asked for it without echo (- reads stdin).")
+        str | None,
+        typer.Option("--api-key", help="API key; omit to be asked for it without echo (- reads stdin)."),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=1, help="Seconds to wait for the endpoint.")] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=1, help="Seconds to wait for the endpoint.")
+    ] = None,
     ask_key: Annotated[bool, typer.Option("--ask-key", help="Prompt for the API key without echo.")] = False,
 ) -> None:
     """Save endpoint settings to the config file (written with mode 600)."""

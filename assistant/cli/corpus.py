@@ -25,9 +25,13 @@ ROLE_STYLE = {
 
 @app.command("inspect")
 def inspect(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of example reports (.txt, .md, .docx).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders of example reports (.txt, .md, .docx).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the full parse as JSON on stdout.")] = False,
-    show_chunks: Annotated[bool, typer.Option("--chunks", help="List every chunk under its heading.")] = False,
+    show_chunks: Annotated[
+        bool, typer.Option("--chunks", help="List every chunk under its heading.")
+    ] = False,
 ) -> None:
     """Show each report as a tree: title, headings with level and role, chunk counts, duplicates."""
     from assistant.corpus import parse_paths

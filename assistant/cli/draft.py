@@ -11,7 +11,9 @@ import typer
 
 from assistant.cli.common import ApiKeyOpt, BaseUrlOpt, EmbedderOpt, IndexOpt, ModelOpt, TimeoutOpt
 
-OutlineOpt = Annotated[Path | None, typer.Option("--outline", help="An outline file: one heading a line (一、… （一）…).")]
+OutlineOpt = Annotated[
+    Path | None, typer.Option("--outline", help="An outline file: one heading a line (一、… （一）…).")
+]
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="Unit name, if the facts file does not give it.")]
 PeriodOpt = Annotated[str | None, typer.Option("--period", help="Period, e.g. 2024年第三季度.")]
 TopicOpt = Annotated[str | None, typer.Option("--topic", help="Topic, e.g. 意识形态工作.")]
@@ -22,15 +24,32 @@ def _meta(unit: str | None, period: str | None, topic: str | None) -> dict[str, 
 
 
 def draft(
-    facts: Annotated[list[Path], typer.Argument(help="Facts file(s): .md (with optional front matter), .txt or .docx.")],
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="Write the draft here (a folder when several facts files).")] = None,
-    docx: Annotated[Path | None, typer.Option("--docx", help="Also export to this .docx in the official layout.")] = None,
+    facts: Annotated[
+        list[Path], typer.Argument(help="Facts file(s): .md (with optional front matter), .txt or .docx.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="Write the draft here (a folder when several facts files)."),
+    ] = None,
+    docx: Annotated[
+        Path | None, typer.Option("--docx", help="Also export to this .docx in the official layout.")
+    ] = None,
     outline: OutlineOpt = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Draft with the deterministic offline drafter.")] = False,
-    sources: Annotated[bool, typer.Option("--sources", help="Append the example paragraphs retrieved for each section.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero if the check still finds problems.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Draft several facts files concurrently.")] = 1,
-    repair_rounds: Annotated[int, typer.Option("--repair-rounds", min=0, max=5, help="Automatic repair passes (model only).")] = 2,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Draft with the deterministic offline drafter.")
+    ] = False,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="Append the example paragraphs retrieved for each section.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit non-zero if the check still finds problems.")
+    ] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, max=16, help="Draft several facts files concurrently.")
+    ] = 1,
+    repair_rounds: Annotated[
+        int, typer.Option("--repair-rounds", min=0, max=5, help="Automatic repair passes (model only).")
+    ] = 2,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
     unit: UnitOpt = None,
     period: PeriodOpt = None,
@@ -51,8 +70,16 @@ def draft(
     if len(facts) > 1 and docx is not None:
         raise UsageError("--docx takes one facts file; use `assistant export` per draft")
     opts = DraftOptions(
-        outline_file=outline, offline=offline, index=index, embedder=embedder, base_url=base_url,
-        api_key=api_key, model=model, timeout=timeout, repair_rounds=repair_rounds, meta=_meta(unit, period, topic),
+        outline_file=outline,
+        offline=offline,
+        index=index,
+        embedder=embedder,
+        base_url=base_url,
+        api_key=api_key,
+        model=model,
+        timeout=timeout,
+        repair_rounds=repair_rounds,
+        meta=_meta(unit, period, topic),
     )
     for f in facts:  # fail on bad input before any slow work
         if not f.exists():
@@ -72,7 +99,10 @@ def draft(
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_one, f, t, None, opts, searcher, backend, sources, force, True) for f, t in zip(facts, targets, strict=True)]
+            futures = [
+                pool.submit(_one, f, t, None, opts, searcher, backend, sources, force, True)
+                for f, t in zip(facts, targets, strict=True)
+            ]
             for fut in futures:
                 failures += fut.result()
     if failures and strict:
@@ -115,7 +145,9 @@ def _one(facts, target, docx, opts, searcher, backend, sources, force, quiet=Fal
         if saved.exists() and not force and target is None:
             saved = facts.with_name(facts.stem + f".partial-{int(__import__('time').time())}.md")
         write_atomic(saved, exc.partial_markdown)
-        raise AssistantError(f"{exc} — the partial draft is saved in {saved}", exit_code=exc.exit_code) from None
+        raise AssistantError(
+            f"{exc} — the partial draft is saved in {saved}", exit_code=exc.exit_code
+        ) from None
     result = job.result
     assert result is not None
     text = result.markdown + (result.sources_appendix() if sources else "")
@@ -143,7 +175,9 @@ def _one(facts, target, docx, opts, searcher, backend, sources, force, quiet=Fal
 def outline_cmd(
     facts: Annotated[Path, typer.Argument(help="Facts file.")],
     outline: OutlineOpt = None,
-    with_facts: Annotated[bool, typer.Option("--facts", help="Show which facts go under each heading.")] = False,
+    with_facts: Annotated[
+        bool, typer.Option("--facts", help="Show which facts go under each heading.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outline as JSON.")] = False,
     unit: UnitOpt = None,
     period: PeriodOpt = None,

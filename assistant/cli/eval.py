@@ -15,7 +15,9 @@ app = App(help="Evaluate retrieval and drafts.")
 
 SetOpt = Annotated[
     Path | None,
-    typer.Option("--set", help="Judged dev set folder (default: eval/retrieval of this checkout).", show_default=False),
+    typer.Option(
+        "--set", help="Judged dev set folder (default: eval/retrieval of this checkout).", show_default=False
+    ),
 ]
 
 
@@ -33,10 +35,15 @@ def retrieval(
     index: IndexOpt = None,
     set_dir: SetOpt = None,
     roles: Annotated[
-        str, typer.Option("--roles", help="Use each query's section role as a filter (as drafting does), a boost, or none.")
+        str,
+        typer.Option(
+            "--roles", help="Use each query's section role as a filter (as drafting does), a boost, or none."
+        ),
     ] = "filter",
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on stdout.")] = False,
-    per_query: Annotated[bool, typer.Option("--per-query", help="With --json: include each query's figures.")] = False,
+    per_query: Annotated[
+        bool, typer.Option("--per-query", help="With --json: include each query's figures.")
+    ] = False,
 ) -> None:
     """Score lexical, dense and hybrid search on the judged dev set: nDCG@5, Recall@10, MRR.
 
@@ -57,7 +64,9 @@ def retrieval(
     for name in ("nDCG@5", "nDCG@10", "Recall@10", "MRR", "MRR g2", "queries"):
         t.add_column(name, justify="right")
     for s in report.scores:
-        t.add_row(s.name, *(f"{v:.3f}" for v in (s.ndcg5, s.ndcg10, s.recall10, s.mrr, s.mrr2)), str(s.queries))
+        t.add_row(
+            s.name, *(f"{v:.3f}" for v in (s.ndcg5, s.ndcg10, s.recall10, s.mrr, s.mrr2)), str(s.queries)
+        )
     console = Console(highlight=False)
     console.print(t)
     console.print(
@@ -65,7 +74,10 @@ def retrieval(
         f"unresolved keys: {len(report.unresolved)}; ambiguous keys: {len(report.ambiguous)}"
     )
     if report.skipped:
-        console.print(f"not run (the index has no dense vectors): {', '.join(report.skipped)}", style="yellow")
+        console.print(
+            f"not run (the index has no dense vectors): {', '.join(report.skipped)}", style="yellow"
+        )
+
 
 from assistant.cli.eval_drafts import check_cmd, run_cmd  # noqa: E402
 

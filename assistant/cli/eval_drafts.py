@@ -14,10 +14,14 @@ if TYPE_CHECKING:
     from assistant.evaluation.compliance import ComplianceReport
     from assistant.evaluation.similarity import Similarity
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout (and nothing else).")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON on stdout (and nothing else).")
+]
 SimOpt = Annotated[
     str | None,
-    typer.Option("--embedder", help="Heading similarity by this embedder (e.g. e5-small) instead of character bigrams."),
+    typer.Option(
+        "--embedder", help="Heading similarity by this embedder (e.g. e5-small) instead of character bigrams."
+    ),
 ]
 
 
@@ -32,9 +36,14 @@ def _similarity(embedder: str | None) -> Similarity:
 
 def check_cmd(
     draft: Annotated[Path, typer.Argument(help="A Markdown draft (# title, ## 一、…, ### （一）…).")],
-    facts: Annotated[Path | None, typer.Option("--facts", help="The facts file the draft was written from.")] = None,
+    facts: Annotated[
+        Path | None, typer.Option("--facts", help="The facts file the draft was written from.")
+    ] = None,
     outline: Annotated[
-        Path | None, typer.Option("--outline", help="The target outline (one heading a line); default: the facts' outline.")
+        Path | None,
+        typer.Option(
+            "--outline", help="The target outline (one heading a line); default: the facts' outline."
+        ),
     ] = None,
     embedder: SimOpt = None,
     as_json: JsonOpt = False,
@@ -73,7 +82,13 @@ def _print_report(name: str, report: ComplianceReport) -> None:
     if not console.is_terminal:
         console.width = max(console.width, 120)
     t = Table(title=name, title_justify="left")
-    for col, justify in (("check", "left"), ("weight", "right"), ("score", "right"), ("findings", "right"), ("", "left")):
+    for col, justify in (
+        ("check", "left"),
+        ("weight", "right"),
+        ("score", "right"),
+        ("findings", "right"),
+        ("", "left"),
+    ):
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
     for c in report.checks:
         score = f"{c.score:.3f}" if c.ran else "—"
@@ -90,7 +105,12 @@ def _print_report(name: str, report: ComplianceReport) -> None:
 
 def run_cmd(
     cases: Annotated[Path, typer.Argument(help="The eval cases folder (eval/cases).")],
-    backend: Annotated[str, typer.Option("--backend", help="offline (the deterministic drafter) or openai (the configured endpoint).")] = "offline",
+    backend: Annotated[
+        str,
+        typer.Option(
+            "--backend", help="offline (the deterministic drafter) or openai (the configured endpoint)."
+        ),
+    ] = "offline",
     index: IndexOpt = None,
     embedder: SimOpt = None,
     as_json: JsonOpt = False,
@@ -108,7 +128,9 @@ def run_cmd(
 
         llm = make_backend(DraftOptions())
         if llm is None:
-            raise UsageError("--backend openai needs an endpoint: set OPENAI_BASE_URL (and ASSISTANT_MODEL, OPENAI_API_KEY)")
+            raise UsageError(
+                "--backend openai needs an endpoint: set OPENAI_BASE_URL (and ASSISTANT_MODEL, OPENAI_API_KEY)"
+            )
         searcher = open_searcher(index, None, build_default=False)
     results = run_cases(cases, backend=llm, searcher=searcher, similarity=_similarity(embedder))
     mean = sum(r.report.total for r in results) / len(results)
@@ -128,7 +150,12 @@ def run_cmd(
         t.add_column(name, justify="right", no_wrap=True)
     for r in results:
         s = r.report.scores()
-        t.add_row(r.name, *(f"{s[n]:.2f}" if s[n] is not None else "—" for n in WEIGHTS), f"{r.report.total:.3f}", str(len(r.report.findings)))
+        t.add_row(
+            r.name,
+            *(f"{s[n]:.2f}" if s[n] is not None else "—" for n in WEIGHTS),
+            f"{r.report.total:.3f}",
+            str(len(r.report.findings)),
+        )
     t.add_row("mean", *([""] * len(WEIGHTS)), f"{mean:.3f}", "", style="bold")
     console = Console(highlight=False)
     if not console.is_terminal:  # piped: do not squeeze the table into 80 columns

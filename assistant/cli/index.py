@@ -20,8 +20,12 @@ def build(
     index: IndexOpt = None,
     embedder: EmbedderOpt = None,
     tokenizer: Annotated[str, typer.Option(help="BM25 tokens: bigram (default) or jieba.")] = "bigram",
-    dense: Annotated[str, typer.Option(help="FAISS index: auto, flat or hnsw (auto: hnsw above 20,000 chunks).")] = "auto",
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild even if up to date or built with another embedder.")] = False,
+    dense: Annotated[
+        str, typer.Option(help="FAISS index: auto, flat or hnsw (auto: hnsw above 20,000 chunks).")
+    ] = "auto",
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Rebuild even if up to date or built with another embedder.")
+    ] = False,
 ) -> None:
     """Parse example reports, embed their chunks (cached by content) and write the index."""
     from rich.console import Console
@@ -35,7 +39,9 @@ def build(
         err.print(f"[yellow]warning:[/] {e}")
     m = report.manifest
     if report.up_to_date:
-        err.print(f"index at {store.root} is up to date ({m['counts']['chunks']} chunks, {m['embedder']['id']})")
+        err.print(
+            f"index at {store.root} is up to date ({m['counts']['chunks']} chunks, {m['embedder']['id']})"
+        )
         return
     t = report.timings
     err.print(
@@ -50,7 +56,12 @@ def _build_with_progress(store, paths, embedder, tokenizer, dense, rebuild, err)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
+        TextColumn("embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     ) as bar:
         task = bar.add_task("embed", total=None)
         return store.build(
@@ -88,7 +99,10 @@ def info(
     t.add_row("embedder", f"{m['embedder']['id']} (dim {m['embedder']['dim']})")
     t.add_row("dense / lexical", f"{m['dense']} / BM25 over {m['tokenizer']} tokens")
     c = m["counts"]
-    t.add_row("counts", f"{c['files']} files, {c['reports']} reports ({c['unique_reports']} unique), {c['chunks']} chunks")
+    t.add_row(
+        "counts",
+        f"{c['files']} files, {c['reports']} reports ({c['unique_reports']} unique), {c['chunks']} chunks",
+    )
     t.add_row("built", f"{m['built_at']} in {m.get('timings', {}).get('total', '?')}s")
     t.add_row("fingerprint", m["corpus_fingerprint"])
     Console(highlight=False).print(t)
@@ -98,11 +112,18 @@ def search(
     text: Annotated[str, typer.Argument(help="What to look for, e.g. your facts for one section.")],
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many hits.")] = 5,
     role: Annotated[
-        list[str] | None, typer.Option("--role", help="Only chunks of this role (opening, achievements, problems, plans, closing).")
+        list[str] | None,
+        typer.Option(
+            "--role", help="Only chunks of this role (opening, achievements, problems, plans, closing)."
+        ),
     ] = None,
     mode: Annotated[str, typer.Option(help="hybrid, lexical or dense.")] = "hybrid",
-    per_report: Annotated[int, typer.Option("--per-report", min=1, help="At most this many hits from one report.")] = 2,
-    title: Annotated[str | None, typer.Option("--title", help="Only reports whose title contains this.")] = None,
+    per_report: Annotated[
+        int, typer.Option("--per-report", min=1, help="At most this many hits from one report.")
+    ] = 2,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Only reports whose title contains this.")
+    ] = None,
     index: IndexOpt = None,
     embedder: EmbedderOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as a JSON list on stdout.")] = False,

@@ -13,7 +13,9 @@ app = App(help="Read the log of drafting runs.")
 
 
 @app.command("list")
-def list_runs(limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="How many runs.")] = 20) -> None:
+def list_runs(
+    limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="How many runs.")] = 20,
+) -> None:
     """The latest runs: when, which facts, which backend, and how the check went."""
     from rich.console import Console
     from rich.table import Table
@@ -24,8 +26,20 @@ def list_runs(limit: Annotated[int, typer.Option("-n", "--limit", min=1, help="H
     table = Table("id", "started", "facts", "backend", "model", "status", "check")
     for r in log.runs(limit):
         check = json.loads(r["check_json"]) if r["check_json"] else None
-        summary = (f"{check['facts_covered']}/{check['facts_total']} facts, {len(check['findings'])} problems") if check else ""
-        table.add_row(str(r["id"]), r["started_at"], r["facts_source"] or "", r["backend"] or "", r["model"] or "", r["status"], summary)
+        summary = (
+            (f"{check['facts_covered']}/{check['facts_total']} facts, {len(check['findings'])} problems")
+            if check
+            else ""
+        )
+        table.add_row(
+            str(r["id"]),
+            r["started_at"],
+            r["facts_source"] or "",
+            r["backend"] or "",
+            r["model"] or "",
+            r["status"],
+            summary,
+        )
     Console(highlight=False).print(table)
 
 
@@ -51,11 +65,15 @@ def show(
                 c[k] = json.loads(c[k]) if c[k] else None
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    print(f"run {run['id']} · {run['started_at']} · {run['facts_source']} · {run['backend']} {run['model'] or ''} · {run['status']}")
+    print(
+        f"run {run['id']} · {run['started_at']} · {run['facts_source']} · {run['backend']} {run['model'] or ''} · {run['status']}"
+    )
     if run["error"]:
         print(f"error: {run['error']}")
     for c in calls:
-        print(f"\n--- {c['section']} ({c['kind']}, {c['elapsed'] or 0:.1f}s) references: {c['references_json']}")
+        print(
+            f"\n--- {c['section']} ({c['kind']}, {c['elapsed'] or 0:.1f}s) references: {c['references_json']}"
+        )
         for m in json.loads(c["messages_json"] or "[]"):
             print(f"[{m['role']}]\n{m['content']}")
         print(f"[response]\n{c['response']}")

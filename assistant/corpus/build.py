@@ -94,7 +94,11 @@ def build_report(seg: Segment, *, source: str, ordinal: int) -> Report:
         stack[-1].units.append(Unit(off, off + len(ln.text), kind, set(ln.flags)))
 
     rid = report_id(text)
-    kind = "speech" if any(ln.kind == "salutation" for ln in seg.lines) or re.search(r"讲话|发言", seg.title) else "report"
+    kind = (
+        "speech"
+        if any(ln.kind == "salutation" for ln in seg.lines) or re.search(r"讲话|发言", seg.title)
+        else "report"
+    )
     report = Report(id=rid, source=source, ordinal=ordinal, title=seg.title, text=text, kind=kind)
     _finish_tree(report, root)
     return report
@@ -112,7 +116,9 @@ def _finish_tree(report: Report, root: Node) -> None:
     # The top level is the 一、 parts; a report numbered only from （一） uses those as its parts.
     tops = root.children
     _close_ends(report, root)
-    roles = classify_sections([n.heading.text for n in tops if n.heading], [_subtree_text(report, n) for n in tops])
+    roles = classify_sections(
+        [n.heading.text for n in tops if n.heading], [_subtree_text(report, n) for n in tops]
+    )
     for n, rs in zip(tops, roles, strict=True):
         assert n.heading is not None
         n.heading.roles = rs
@@ -134,7 +140,9 @@ def _propagate(node: Node) -> None:
         _propagate(c)
         node.heading.children.append(c.heading)
     if node.heading is not None and node.children:
-        node.heading.end = max(node.heading.end, node.children[-1].heading.end if node.children[-1].heading else 0)
+        node.heading.end = max(
+            node.heading.end, node.children[-1].heading.end if node.children[-1].heading else 0
+        )
 
 
 def _close_ends(report: Report, root: Node) -> None:
@@ -205,7 +213,11 @@ def _chunks(report: Report, root: Node) -> list[Chunk]:
             start, end, flags = u.start, u.end, set(u.flags)
             if u.kind == "item" and u.end - u.start < TINY_ITEM:
                 j = i
-                while j + 1 < len(units) and units[j + 1].kind == "item" and units[j + 1].end - units[j + 1].start < TINY_ITEM:
+                while (
+                    j + 1 < len(units)
+                    and units[j + 1].kind == "item"
+                    and units[j + 1].end - units[j + 1].start < TINY_ITEM
+                ):
                     j += 1
                     end = units[j].end
                     flags |= units[j].flags
@@ -232,7 +244,9 @@ def _chunks(report: Report, root: Node) -> list[Chunk]:
         pieces: list[tuple[int, int]] = []
         s = 0
         for c in cuts:
-            if c - s >= MAX_CHUNK * 0.6 or (c - s > 0 and len(text) - s > MAX_CHUNK and c - s >= MAX_CHUNK * 0.45):
+            if c - s >= MAX_CHUNK * 0.6 or (
+                c - s > 0 and len(text) - s > MAX_CHUNK and c - s >= MAX_CHUNK * 0.45
+            ):
                 pieces.append((start + s, start + c))
                 s = c
         pieces.append((start + s, end))
@@ -269,7 +283,9 @@ def _chunks(report: Report, root: Node) -> list[Chunk]:
                 emit(ps, pe, path, role, flags | ({"split"} if len(pieces) > 1 else set()))
         for c in node.children:
             assert c.heading is not None
-            if section_roles == ["problems", "plans"] and re.search(r"下一步|下步|打算|措施|今后", c.heading.text):
+            if section_roles == ["problems", "plans"] and re.search(
+                r"下一步|下步|打算|措施|今后", c.heading.text
+            ):
                 turned_parts.add(id(top))
             walk(c, path + [c.heading.text], top if node.heading else None)
 

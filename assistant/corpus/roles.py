@@ -7,11 +7,17 @@ from __future__ import annotations
 import re
 
 # 问题 alone is not enough: 重大问题处置情况 reports work done.
-_PROBLEMS_H = re.compile(r"存在.{0,6}问题|主要问题|(?<!重大)问题[及和与]|问题$|^问题|不足|短板|差距|困难|薄弱|教训|风险隐患")
-_PLANS_H = re.compile(r"下一步|下步|打算|今后|展望|努力方向|改进|意见建议|工作设想|工作思路|工作计划|工作安排|重点任务")
+_PROBLEMS_H = re.compile(
+    r"存在.{0,6}问题|主要问题|(?<!重大)问题[及和与]|问题$|^问题|不足|短板|差距|困难|薄弱|教训|风险隐患"
+)
+_PLANS_H = re.compile(
+    r"下一步|下步|打算|今后|展望|努力方向|改进|意见建议|工作设想|工作思路|工作计划|工作安排|重点任务"
+)
 # Weak plan cues (细化工作措施 is work done): they count only after a problems part, or at the end.
 _PLANS_WEAK = re.compile(r"措施|计划|安排|思路")
-_STRONG_PROBLEM = re.compile(r"存在[^。]{0,12}(问题|不足|薄弱|短板|差距)|不足之处|薄弱环节|还有差距|差距还|有待(进一步)?(加强|提高|提升)")
+_STRONG_PROBLEM = re.compile(
+    r"存在[^。]{0,12}(问题|不足|薄弱|短板|差距)|不足之处|薄弱环节|还有差距|差距还|有待(进一步)?(加强|提高|提升)"
+)
 _ACHIEVE_H = re.compile(
     r"开展情况|做法|成效|成绩|工作情况|推进情况|落实情况|回顾|主要工作|总体情况|亮点|特色|基本情况|完成情况|经验"
 )
@@ -19,7 +25,9 @@ _ACHIEVE_H = re.compile(
 _PROBLEM_C = re.compile(r"存在|不足|薄弱|有待|不够|欠缺|差距|短板|不到位|不强|不高|滞后|单一")
 _PLAN_C = re.compile(r"下一步|下步|今后|将进一步|将继续|将着力|我们将|着力|持续|要进一步|切实|努力")
 # Where a merged part turns from problems to plans.
-PLAN_TURN = re.compile(r"(?:^|(?<=[。；！]))\s*(?:下一步|下步|今后|下阶段|下半年|针对上述|针对以上|针对存在的)")
+PLAN_TURN = re.compile(
+    r"(?:^|(?<=[。；！]))\s*(?:下一步|下步|今后|下阶段|下半年|针对上述|针对以上|针对存在的)"
+)
 CLOSING_RE = re.compile(
     r"^(总之|总而言之|综上所述|综上|总体来看|总的来看|总体而言|同志们[，,]|在接下来的工作中|今后[，,]?我们?将|新的一年|展望未来"
     r"|我[局校院区办镇村委司所站部]?[^，。]{0,8}将在继续|[^，。]{0,12}将以更加)"

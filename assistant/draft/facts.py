@@ -33,7 +33,9 @@ _PROBLEM_CUE = re.compile(
 _PROBLEM_START = re.compile(r"^(少数|部分|个别|有的|一些|极少数)")
 _PLAN_START = re.compile(r"^(下一步|下步|下半年|下季度|下阶段|明年|今后|计划|拟|将|准备|力争|争取|\d{4}年将)")
 _PLAN_CUE = re.compile(r"下一步|将于|计划|拟于|打算|力争|争取")
-_DONE_CUE = re.compile(r"开展|组织|召开|举办|完成|发布|处置|签订|印发|累计|共|参加|参与|建成|设立|评选|走访|推送|已|清查|下架|发稿|研究")
+_DONE_CUE = re.compile(
+    r"开展|组织|召开|举办|完成|发布|处置|签订|印发|累计|共|参加|参与|建成|设立|评选|走访|推送|已|清查|下架|发稿|研究"
+)
 
 
 @dataclass
@@ -108,9 +110,7 @@ class FactSheet:
                     "heading": p.heading,
                     "roles": p.roles,
                     "explicit": p.explicit,
-                    "groups": [
-                        {"heading": g.heading, "facts": [vars(f) for f in g.facts]} for g in p.groups
-                    ],
+                    "groups": [{"heading": g.heading, "facts": [vars(f) for f in g.facts]} for g in p.groups],
                 }
                 for p in self.parts
             ],
@@ -160,7 +160,9 @@ def parse_facts(text: str, source: str = "<facts>", overrides: dict[str, str] | 
             if not heading:
                 raise InputError(f"{source}:{lineno}: empty heading")
             if depth <= 2:
-                cur_part = FactPart(heading=heading, roles=heading_roles(heading) or ["achievements"], line=lineno)
+                cur_part = FactPart(
+                    heading=heading, roles=heading_roles(heading) or ["achievements"], line=lineno
+                )
                 parts.append(cur_part)
                 cur_group = None
             else:
@@ -261,7 +263,9 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, str], int]:
     for key, value in data.items():
         if key not in META_KEYS:
             line = next((i + 1 for i in range(1, end) if lines[i].strip().startswith(f"{key}:")), 2)
-            raise InputError(f"{source}:{line}: unknown front matter key {key!r} (known: {', '.join(META_KEYS)})")
+            raise InputError(
+                f"{source}:{line}: unknown front matter key {key!r} (known: {', '.join(META_KEYS)})"
+            )
         if value is None:
             continue
         meta[str(key)] = str(value).strip()

@@ -24,7 +24,10 @@ DEFAULT_HEADINGS = {"achievements": "工作开展情况", "problems": "存在的
 TOPICS: list[tuple[str, str]] = [
     ("落实意识形态工作责任制", r"责任|专题研究|会议|部署|研判|考核|责任书|领导小组|述职|督查|检查"),
     ("加强理论学习和思想教育", r"学习|中心组|宣讲|讲堂|党课|培训|读书|教育|主题党日|研讨|课"),
-    ("加强阵地管理和舆论引导", r"阵地|公众号|网站|宣传栏|电子屏|舆情|网络|新媒体|发布|稿件|报道|发稿|媒体|群"),
+    (
+        "加强阵地管理和舆论引导",
+        r"阵地|公众号|网站|宣传栏|电子屏|舆情|网络|新媒体|发布|稿件|报道|发稿|媒体|群",
+    ),
     ("开展文化和文明创建活动", r"活动|文化|志愿|文明|演讲|比赛|评选|表彰|慰问|走访|家风|典型"),
 ]
 
@@ -97,7 +100,12 @@ class Outline:
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "source": self.source, "notes": self.notes, "parts": [p.to_dict() for p in self.parts]}
+        return {
+            "title": self.title,
+            "source": self.source,
+            "notes": self.notes,
+            "parts": [p.to_dict() for p in self.parts],
+        }
 
 
 def parse_outline(text: str, source: str = "<outline>") -> list[Section]:
@@ -109,7 +117,9 @@ def parse_outline(text: str, source: str = "<outline>") -> list[Section]:
             continue
         num = match_number(line)
         if num is None or num.level > 2:
-            raise InputError(f"{source}:{lineno}: not an outline heading (write 一、… or （一）…): {line[:30]}")
+            raise InputError(
+                f"{source}:{lineno}: not an outline heading (write 一、… or （一）…): {line[:30]}"
+            )
         title = num.rest.rstrip("。")
         if num.level == 1:
             parts.append(Section(1, len(parts) + 1, title, []))
@@ -168,7 +178,9 @@ def _from_headings(facts: FactSheet) -> Outline:
             if g.heading is None:
                 sec.facts.extend(g.facts)
             else:
-                sec.children.append(Section(2, len(sec.children) + 1, g.heading, list(fp.roles), list(g.facts)))
+                sec.children.append(
+                    Section(2, len(sec.children) + 1, g.heading, list(fp.roles), list(g.facts))
+                )
         parts.append(sec)
     outline = Outline(facts.title, parts, source="facts", notes=notes)
     loose = [f for p in facts.parts if not p.explicit for f in p.facts()]
@@ -237,13 +249,17 @@ def place_facts(outline: Outline, facts: FactSheet) -> None:
                 text = f"{label} {f.text}"
                 best = max(
                     best.children,
-                    key=lambda c: jaccard(char_ngrams(text, 2), char_ngrams(c.title, 2))
-                    + 0.2 * (topic_of(text) == topic_of(c.title)),
+                    key=lambda c: (
+                        jaccard(char_ngrams(text, 2), char_ngrams(c.title, 2))
+                        + 0.2 * (topic_of(text) == topic_of(c.title))
+                    ),
                 )
         best.facts.append(f)
     empty = [s.heading for s in sections if not s.all_facts()]
     if empty:
-        outline.notes.append("no facts for: " + "、".join(empty) + " (drafted as a short framing sentence only)")
+        outline.notes.append(
+            "no facts for: " + "、".join(empty) + " (drafted as a short framing sentence only)"
+        )
 
 
 def _renumber(outline: Outline) -> None:

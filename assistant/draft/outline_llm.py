@@ -35,11 +35,15 @@ def refine_with_model(outline: Outline, backend: Any) -> Outline:
         reply = backend.complete(messages, stream=False).text
         groups = _validate(reply, {f.id for f in facts})
     except (ValueError, KeyError, TypeError) as exc:
-        outline.notes.append(f"the model's subsection proposal was not usable ({exc}); kept the default grouping")
+        outline.notes.append(
+            f"the model's subsection proposal was not usable ({exc}); kept the default grouping"
+        )
         return outline
     by_id = {f.id: f for f in facts}
     part.facts = []
-    part.children = [Section(2, i + 1, h, list(part.roles), [by_id[x] for x in ids]) for i, (h, ids) in enumerate(groups)]
+    part.children = [
+        Section(2, i + 1, h, list(part.roles), [by_id[x] for x in ids]) for i, (h, ids) in enumerate(groups)
+    ]
     outline.notes.append("subsection headings proposed by the model: " + "、".join(h for h, _ in groups))
     return outline
 

@@ -85,7 +85,9 @@ class DraftResult:
                 continue
             for h in r.references:
                 path = " > ".join(h.heading_path) or "导语"
-                lines.append(f"- {r.unit.key} ← 《{h.report_title or h.report_id}》{path} [{h.chunk_id}]{used}")
+                lines.append(
+                    f"- {r.unit.key} ← 《{h.report_title or h.report_id}》{path} [{h.chunk_id}]{used}"
+                )
         return "\n".join(lines) + "\n"
 
 
@@ -95,7 +97,7 @@ def strip_sources(markdown: str) -> str:
     if i < 0:
         return markdown
     head = markdown[:i].rstrip()
-    return (head[: -3].rstrip() if head.endswith("---") else head) + "\n"
+    return (head[:-3].rstrip() if head.endswith("---") else head) + "\n"
 
 
 def units_of(outline: Outline) -> list[Unit]:
@@ -162,19 +164,33 @@ class Drafter:
         return (clean or hits)[: self.references_k]
 
     # --- prompts ----------------------------------------------------------------------------------
-    def section_messages(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> list[dict[str, str]]:
+    def section_messages(
+        self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]
+    ) -> list[dict[str, str]]:
         position = f"第{[p.heading for p in outline.parts].index(unit.part.heading) + 1}部分"
         if unit.section is not unit.part:
             position += f"“{unit.part.heading}”下的{unit.section.number}"
         elif unit.lead:
             position += "的导语（其下各小节另行起草）"
-        role = unit.facts[0].role if unit.facts and unit.section.roles == ["problems", "plans"] else unit.section.role
+        role = (
+            unit.facts[0].role
+            if unit.facts and unit.section.roles == ["problems", "plans"]
+            else unit.section.role
+        )
         if unit.section.roles == ["problems", "plans"]:
             rule = "先写问题，再写“下一步”的措施，分别用“一是……二是……”分点。"
         else:
             rule = ROLE_RULE.get(role, ROLE_RULE["other"])
-        facts = "\n".join(f"- {f.text}" for f in unit.facts) or "（本节没有事实，只写一句过渡性概括，不得写任何具体内容）"
-        meta = "\n".join(f"{k}：{v}" for k, v in sheet.meta.items() if k in ("unit", "period", "topic", "leader")) or "（未提供）"
+        facts = (
+            "\n".join(f"- {f.text}" for f in unit.facts)
+            or "（本节没有事实，只写一句过渡性概括，不得写任何具体内容）"
+        )
+        meta = (
+            "\n".join(
+                f"{k}：{v}" for k, v in sheet.meta.items() if k in ("unit", "period", "topic", "leader")
+            )
+            or "（未提供）"
+        )
         values = {
             "title": outline.title or sheet.title or "工作总结",
             "outline": outline.render().strip(),
@@ -227,21 +243,50 @@ class Drafter:
             except BackendError as exc:
                 partial = getattr(exc, "partial", "")
                 if partial:
-                    results.append(UnitResult(unit, partial.strip() + "\n\n<!-- 本节生成中断，以上为已收到的部分 -->", refs))
+                    results.append(
+                        UnitResult(
+                            unit, partial.strip() + "\n\n<!-- 本节生成中断，以上为已收到的部分 -->", refs
+                        )
+                    )
                 md = self.assemble(sheet, outline, results, partial=True)
                 drafted = sum(1 for r in results if r.text)
                 raise DraftInterrupted(f"drafting stopped at {unit.key}: {exc}", md, drafted) from None
         markdown = self.assemble(sheet, outline, results)
         report = check_draft(markdown, sheet, part_roles=_part_roles(outline), references=_ref_texts(results))
         model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
-        return DraftResult(markdown, results, report, self.backend_name, str(model or ""), {"total": time.perf_counter() - t0})
+        return DraftResult(
+            markdown,
+            results,
+            report,
+            self.backend_name,
+            str(model or ""),
+            {"total": time.perf_counter() - t0},
+        )
 
     def draft_unit(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> UnitResult:
         assert self.backend is not None
         messages = self.section_messages(sheet, outline, unit, refs)
-        comp = self.backend.complete(messages, stream=True, on_delta=lambda d: self.on_event("delta", {"key": unit.key, "text": d}))
-        result = UnitResult(unit, clean_section_text(comp.text, unit), refs, messages, comp.text, dict(comp.usage), comp.elapsed)
-        result.calls.append({"kind": "section", "messages": messages, "response": comp.text, "usage": comp.usage, "elapsed": comp.elapsed})
+        comp = self.backend.complete(
+            messages, stream=True, on_delta=lambda d: self.on_event("delta", {"key": unit.key, "text": d})
+        )
+        result = UnitResult(
+            unit,
+            clean_section_text(comp.text, unit),
+            refs,
+            messages,
+            comp.text,
+            dict(comp.usage),
+            comp.elapsed,
+        )
+        result.calls.append(
+            {
+                "kind": "section",
+                "messages": messages,
+                "response": comp.text,
+                "usage": comp.usage,
+                "elapsed": comp.elapsed,
+            }
+        )
         if comp.interrupted:
             raise _Interrupted(result.text)
         for _ in range(self.repair_rounds):
@@ -264,7 +309,15 @@ class Drafter:
                 },
             ]
             rc = self.backend.complete(rmsgs, stream=False)
-            result.calls.append({"kind": "repair", "messages": rmsgs, "response": rc.text, "usage": rc.usage, "elapsed": rc.elapsed})
+            result.calls.append(
+                {
+                    "kind": "repair",
+                    "messages": rmsgs,
+                    "response": rc.text,
+                    "usage": rc.usage,
+                    "elapsed": rc.elapsed,
+                }
+            )
             result.text = clean_section_text(rc.text, unit)
             result.repairs += 1
         self.on_event("section_done", {"key": unit.key, "text": result.text})
@@ -273,11 +326,21 @@ class Drafter:
     def _section_problems(self, sheet: FactSheet, unit: Unit, text: str, refs: list[Any]) -> list[Finding]:
         md = f"## {unit.part.heading}\n\n{text}\n"
         report = check_draft(md, SectionFacts(sheet, unit.facts), references=[h.text for h in refs])
-        return [f for f in report.findings if f.kind in ("invented_figure", "missed_fact", "placeholder", "web_noise", "copied")]
+        return [
+            f
+            for f in report.findings
+            if f.kind in ("invented_figure", "missed_fact", "placeholder", "web_noise", "copied")
+        ]
 
-    def assemble(self, sheet: FactSheet, outline: Outline, results: list[UnitResult], partial: bool = False) -> str:
+    def assemble(
+        self, sheet: FactSheet, outline: Outline, results: list[UnitResult], partial: bool = False
+    ) -> str:
         by_key = {r.unit.key: r for r in results}
-        note = offline.OFFLINE_NOTE if self.backend is None else f"<!-- 草稿：由 {self.backend_name} 逐节起草，已按事实核对。 -->"
+        note = (
+            offline.OFFLINE_NOTE
+            if self.backend is None
+            else f"<!-- 草稿：由 {self.backend_name} 逐节起草，已按事实核对。 -->"
+        )
         lines = [note, f"# {outline.title or sheet.title or '工作总结'}", "", offline.opening(sheet), ""]
         for part in outline.parts:
             lines += [f"## {part.heading}", ""]
@@ -287,7 +350,12 @@ class Drafter:
             for c in part.children:
                 lines += [f"### {c.heading}", ""]
                 r = by_key.get(c.heading)
-                lines += [r.text if r and r.text else (offline.EMPTY_NOTE if not partial or r else "<!-- 未起草 -->"), ""]
+                lines += [
+                    r.text
+                    if r and r.text
+                    else (offline.EMPTY_NOTE if not partial or r else "<!-- 未起草 -->"),
+                    "",
+                ]
             if not part.children and not (lead and lead.text):
                 lines += [offline.EMPTY_NOTE if not partial or lead else "<!-- 未起草 -->", ""]
         if not partial:

@@ -36,4 +36,8 @@ def render(name: str, **values: str) -> str:
 def variables(name: str) -> set[str]:
     """The $names a template uses (for tests and for checking callers)."""
     t = load_template(name)
-    return {m.group("named") or m.group("braced") for m in t.pattern.finditer(t.template) if m.group("named") or m.group("braced")}
+    return {
+        m.group("named") or m.group("braced")
+        for m in t.pattern.finditer(t.template)
+        if m.group("named") or m.group("braced")
+    }

@@ -71,7 +71,9 @@ def make_backend(opts: DraftOptions) -> Any | None:
         return None
     from assistant.llm import resolve_settings
 
-    settings = resolve_settings(base_url=opts.base_url, api_key=opts.api_key, model=opts.model, timeout=opts.timeout)
+    settings = resolve_settings(
+        base_url=opts.base_url, api_key=opts.api_key, model=opts.model, timeout=opts.timeout
+    )
     if not settings.configured:
         return None
     from assistant.llm.openai_backend import OpenAIBackend
@@ -88,7 +90,9 @@ class JobResult:
     partial_path: Path | None = None
 
 
-def run_draft(facts_path: Path, opts: DraftOptions, *, searcher: Any = None, backend: Any = None, on_event: Any = None) -> JobResult:
+def run_draft(
+    facts_path: Path, opts: DraftOptions, *, searcher: Any = None, backend: Any = None, on_event: Any = None
+) -> JobResult:
     sheet = load_facts(facts_path, overrides=opts.meta)
     outline = build_outline(sheet, opts.outline_file, searcher)
     if backend is not None and outline.source == "proposed":
@@ -104,15 +108,27 @@ def run_draft(facts_path: Path, opts: DraftOptions, *, searcher: Any = None, bac
         log = RunLog()
         endpoint = getattr(backend, "endpoint", None) if backend is not None else None
         run_id = log.start(
-            "draft", str(facts_path), sheet.to_dict(), outline.render(), drafter.backend_name,
-            str(getattr(backend, "model", "") or "offline"), endpoint,
+            "draft",
+            str(facts_path),
+            sheet.to_dict(),
+            outline.render(),
+            drafter.backend_name,
+            str(getattr(backend, "model", "") or "offline"),
+            endpoint,
         )
     t0 = time.perf_counter()
     try:
         result = drafter.draft(sheet, outline)
     except DraftInterrupted as exc:
         if log and run_id:
-            log.finish(run_id, "interrupted", exc.partial_markdown, None, {"total": time.perf_counter() - t0}, str(exc))
+            log.finish(
+                run_id,
+                "interrupted",
+                exc.partial_markdown,
+                None,
+                {"total": time.perf_counter() - t0},
+                str(exc),
+            )
         raise
     except AssistantError as exc:
         if log and run_id:
@@ -124,7 +140,16 @@ def run_draft(facts_path: Path, opts: DraftOptions, *, searcher: Any = None, bac
             if not u.calls:
                 log.call(run_id, u.unit.key, "offline", [], u.text, {}, 0.0, refs)
             for c in u.calls:
-                log.call(run_id, u.unit.key, c["kind"], c["messages"], c["response"], dict(c["usage"] or {}), float(c["elapsed"] or 0), refs)
+                log.call(
+                    run_id,
+                    u.unit.key,
+                    c["kind"],
+                    c["messages"],
+                    c["response"],
+                    dict(c["usage"] or {}),
+                    float(c["elapsed"] or 0),
+                    refs,
+                )
         status = "ok" if result.check.ok else "check_failed"
         log.finish(run_id, status, result.markdown, result.check.to_dict(), result.timings)
         log.close()

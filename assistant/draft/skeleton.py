@@ -19,7 +19,12 @@ _UNIT_WORDS = re.compile(r"[市县区镇乡村局委办院校司]|社区|街道|
 
 
 def clean_heading(text: str) -> bool:
-    return bool(_GENERIC.match(text)) and not find_figures(text) and not find_placeholders(text) and not _UNIT_WORDS.search(text)
+    return (
+        bool(_GENERIC.match(text))
+        and not find_figures(text)
+        and not find_placeholders(text)
+        and not _UNIT_WORDS.search(text)
+    )
 
 
 def part_names(sheet: FactSheet, searcher: Any, reports: int = 5) -> dict[str, str]:

@@ -55,7 +55,9 @@ def case_meta(root: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def run_cases(root: Path, *, backend: Any = None, searcher: Any = None, similarity: Similarity | None = None) -> list[CaseResult]:
+def run_cases(
+    root: Path, *, backend: Any = None, searcher: Any = None, similarity: Similarity | None = None
+) -> list[CaseResult]:
     from assistant.draft.facts import load_facts
     from assistant.draft.outline import build_outline, load_outline_file
     from assistant.draft.pipeline import Drafter

@@ -98,7 +98,9 @@ def view(markdown: str) -> DraftView:
                 head = run_in[0][len(num.token) :].rstrip("。").strip()
                 h = Heading(block.line, num.level, 0, num.token, num.ordinal, head, run_in=True)
             elif num is not None:  # a numbered item (1、抓好……): not a heading, but its number counts
-                numbered.append(Heading(block.line, num.level, 0, num.token, num.ordinal, num.rest[:20], run_in=True))
+                numbered.append(
+                    Heading(block.line, num.level, 0, num.token, num.ordinal, num.rest[:20], run_in=True)
+                )
         if h is not None:
             headings.append(h)
             numbered.append(h)

@@ -13,12 +13,16 @@ _UNIT = re.compile(
     r"党组|党委|党工委|党支部|党总支|支部|委员会|社区|街道|镇|乡|村|公司|集团|学校|中学|小学|大学|学院|医院|中心|园区|开发区|"
     r"[局委办厅处科所站馆院部队区县市省]"
 )
-_PERIOD = re.compile(r"(?:19|20)[\d_XxＸ×]{2}|年度|季度|上半年|下半年|半年|[一二三四]季度|\d{1,2}月|今年|本年")
+_PERIOD = re.compile(
+    r"(?:19|20)[\d_XxＸ×]{2}|年度|季度|上半年|下半年|半年|[一二三四]季度|\d{1,2}月|今年|本年"
+)
 _TOPIC = re.compile(r"工作|建设|情况")
 _ENDS = ("总结", "汇报", "报告")
 OPENING_MIN = 20  # characters: less is a heading-like fragment, not a 导语
 THIN_PART = 15  # characters of text under a part: less means the part is empty in all but name
-UNBALANCED = 30  # real reports go down to 1/15 (a short 存在的问题 after a long 工作开展情况); 1/30 is lopsided
+UNBALANCED = (
+    30  # real reports go down to 1/15 (a short 存在的问题 after a long 工作开展情况); 1/30 is lopsided
+)
 FORM_SCALE = 2.0
 
 
@@ -36,15 +40,25 @@ def check_form(view: DraftView, meta: dict[str, str] | None = None) -> CheckResu
     lead = view.lead
     if lead is None or not any(len(p.text) >= OPENING_MIN for p in lead.paragraphs):
         first = view.top[0].heading.line if view.top and view.top[0].heading else 0
-        findings.append(Finding("form", "no_opening", "no opening paragraph (导语) before the first part", first))
+        findings.append(
+            Finding("form", "no_opening", "no opening paragraph (导语) before the first part", first)
+        )
     sizes = [len(re.sub(r"\s", "", p.body)) for p in view.top]
     for part, size in zip(view.top, sizes, strict=True):
         line = part.heading.line if part.heading else 0
         if size < THIN_PART:
-            findings.append(Finding("form", "thin_part", f"the part “{part.title}” has (almost) no text", line, 0.5))
+            findings.append(
+                Finding("form", "thin_part", f"the part “{part.title}” has (almost) no text", line, 0.5)
+            )
         elif size * UNBALANCED < max(sizes):
             findings.append(
-                Finding("form", "unbalanced_part", f"the part “{part.title}” is under 1/{UNBALANCED} of the longest part", line, 0.5)
+                Finding(
+                    "form",
+                    "unbalanced_part",
+                    f"the part “{part.title}” is under 1/{UNBALANCED} of the longest part",
+                    line,
+                    0.5,
+                )
             )
     return penalised("form", findings, FORM_SCALE)
 
@@ -53,7 +67,9 @@ def _title(title: str, line: int, meta: dict[str, str]) -> list[Finding]:
     out: list[Finding] = []
     bare = re.sub(r"[\s\u3000]", "", title)
     if not bare.endswith(_ENDS):
-        out.append(Finding("form", "title", f"the title does not end in 总结/汇报/报告: “{title}”", line, 0.5))
+        out.append(
+            Finding("form", "title", f"the title does not end in 总结/汇报/报告: “{title}”", line, 0.5)
+        )
     unit = meta.get("unit", "")
     if not (unit and unit in bare) and not _UNIT.search(bare):
         out.append(Finding("form", "title", f"the title names no unit: “{title}”", line, 0.5))

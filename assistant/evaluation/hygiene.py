@@ -35,15 +35,41 @@ def markdown_findings(markdown: str) -> list[Finding]:
         heading = _ATX.match(line)
         text = line[heading.end() :] if heading else line
         if _EMPHASIS.search(text):
-            out.append(Finding("hygiene", "markdown", f"emphasis marker ** left in the text: “{text[:24]}”", n, MARKDOWN_WEIGHT))
+            out.append(
+                Finding(
+                    "hygiene",
+                    "markdown",
+                    f"emphasis marker ** left in the text: “{text[:24]}”",
+                    n,
+                    MARKDOWN_WEIGHT,
+                )
+            )
         if "`" in text:
-            out.append(Finding("hygiene", "markdown", f"code marker ` left in the text: “{text[:24]}”", n, MARKDOWN_WEIGHT))
+            out.append(
+                Finding(
+                    "hygiene",
+                    "markdown",
+                    f"code marker ` left in the text: “{text[:24]}”",
+                    n,
+                    MARKDOWN_WEIGHT,
+                )
+            )
         if "#" in text or re.match(r"^#{7,}", line):
-            out.append(Finding("hygiene", "markdown", f"stray # in the text: “{text[:24]}”", n, MARKDOWN_WEIGHT))
+            out.append(
+                Finding("hygiene", "markdown", f"stray # in the text: “{text[:24]}”", n, MARKDOWN_WEIGHT)
+            )
         if not heading and _BULLET.match(text):
-            out.append(Finding("hygiene", "markdown", f"a list bullet in the body: “{text[:24]}”", n, MARKDOWN_WEIGHT))
+            out.append(
+                Finding(
+                    "hygiene", "markdown", f"a list bullet in the body: “{text[:24]}”", n, MARKDOWN_WEIGHT
+                )
+            )
         if not heading and text.startswith(">"):
-            out.append(Finding("hygiene", "markdown", f"a quote marker > in the body: “{text[:24]}”", n, MARKDOWN_WEIGHT))
+            out.append(
+                Finding(
+                    "hygiene", "markdown", f"a quote marker > in the body: “{text[:24]}”", n, MARKDOWN_WEIGHT
+                )
+            )
     return out
 
 
@@ -54,7 +80,13 @@ def punctuation_findings(markdown: str) -> list[Finding]:
         m = _HALF_PUNCT.search(text) or _HALF_PAREN.search(text) or _ASCII_QUOTE.search(text)
         if m:
             out.append(
-                Finding("hygiene", "halfwidth_punctuation", f"half-width punctuation in Chinese text: “{m.group()}”", n, PUNCT_WEIGHT)
+                Finding(
+                    "hygiene",
+                    "halfwidth_punctuation",
+                    f"half-width punctuation in Chinese text: “{m.group()}”",
+                    n,
+                    PUNCT_WEIGHT,
+                )
             )
     return out
 

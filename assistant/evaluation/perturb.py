@@ -53,7 +53,9 @@ def _body(blocks: list[DBlock], part: int = 0) -> int | None:
         hit = next((i for i in range(s, e) if blocks[i].kind == "paragraph"), None)
         if hit is not None:
             return hit
-    return next((i for i in range(parts[0][0] if parts else 0, len(blocks)) if blocks[i].kind == "paragraph"), None)
+    return next(
+        (i for i in range(parts[0][0] if parts else 0, len(blocks)) if blocks[i].kind == "paragraph"), None
+    )
 
 
 def drop_part(o: Original, n: int) -> Perturbed | None:

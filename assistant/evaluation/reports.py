@@ -113,7 +113,13 @@ def to_blocks(report: Report) -> list[DBlock]:
 def to_outline(report: Report) -> list[Section]:
     parts = [h for h in report.headings if h.level == 1]
     return [
-        Section(1, p.ordinal, p.text, list(p.roles), children=[Section(2, c.ordinal, c.text, list(p.roles)) for c in p.children if c.level == 2])
+        Section(
+            1,
+            p.ordinal,
+            p.text,
+            list(p.roles),
+            children=[Section(2, c.ordinal, c.text, list(p.roles)) for c in p.children if c.level == 2],
+        )
         for p in parts
     ]
 
@@ -135,7 +141,13 @@ def derive_facts(blocks: list[DBlock], report: Report) -> DerivedFacts:
 def original_of(report: Report) -> Original:
     blocks = to_blocks(report)
     return Original(
-        report.id, report.source, report.title, blocks, to_outline(report), derive_facts(blocks, report), list(report.flags)
+        report.id,
+        report.source,
+        report.title,
+        blocks,
+        to_outline(report),
+        derive_facts(blocks, report),
+        list(report.flags),
     )
 
 

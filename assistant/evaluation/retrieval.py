@@ -64,7 +64,9 @@ class DevSet:
 class Resolved:
     grades: dict[str, dict[str, int]]  # query id -> chunk id -> grade
     unresolved: list[tuple[str, Key]] = field(default_factory=list)
-    ambiguous: list[tuple[str, Key]] = field(default_factory=list)  # matched several chunks; all get the grade
+    ambiguous: list[tuple[str, Key]] = field(
+        default_factory=list
+    )  # matched several chunks; all get the grade
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,9 @@ def resolve(dev: DevSet, chunks: Sequence[Chunk]) -> Resolved:
     out = Resolved({q.id: {} for q in dev.queries})
     for qid, keys in dev.qrels.items():
         for key, grade in keys.items():
-            hits = [cid for text, cid in by_file.get(key.file, ()) if key.prefix and text.startswith(key.prefix)]
+            hits = [
+                cid for text, cid in by_file.get(key.file, ()) if key.prefix and text.startswith(key.prefix)
+            ]
             if not hits:
                 out.unresolved.append((qid, key))
             elif len(hits) > 1:
@@ -179,7 +183,11 @@ def load_dev_set(folder: Path) -> DevSet:
     qrels: dict[str, dict[Key, int]] = {q.id: {} for q in queries}
     for n, row in _jsonl(rfile):
         try:
-            qid, key, grade = str(row["query_id"]), Key(str(row["key"]["file"]), str(row["key"]["prefix"])), row["grade"]
+            qid, key, grade = (
+                str(row["query_id"]),
+                Key(str(row["key"]["file"]), str(row["key"]["prefix"])),
+                row["grade"],
+            )
         except (KeyError, TypeError):
             raise InputError(f"{rfile}:{n}: expected query_id, key {{file, prefix}} and grade") from None
         if qid not in qrels:
@@ -233,7 +241,9 @@ def ranking(searcher: Searcher, q: DevQuery, run: Run, roles: str = "filter", k:
     return [h.chunk_id for h in searcher.search(query)]
 
 
-def score_run(searcher: Searcher, dev: DevSet, resolved: Resolved, run: Run, roles: str = "filter") -> RunScore:
+def score_run(
+    searcher: Searcher, dev: DevSet, resolved: Resolved, run: Run, roles: str = "filter"
+) -> RunScore:
     per: dict[str, dict[str, float]] = {}
     for q in dev.queries:
         grades = resolved.grades.get(q.id, {})
@@ -292,7 +302,9 @@ class EvalReport:
         }
 
 
-def evaluate(searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles: str = "filter") -> EvalReport:
+def evaluate(
+    searcher: Searcher, dev: DevSet, runs: Sequence[Run] = RUNS, roles: str = "filter"
+) -> EvalReport:
     if roles not in ROLE_USES:
         from assistant.errors import UsageError
 

@@ -108,9 +108,21 @@ def check_parts(view: DraftView, target: list[Section], matches: list[PartMatch]
     extra = sorted(set(range(len(top))) - {m.draft for m in matches})
     for j in extra:
         h = top[j].heading
-        findings.append(Finding("parts", "extra_part", f"the part “{top[j].title}” is not in the outline", h.line if h else 0, 0.0))
+        findings.append(
+            Finding(
+                "parts",
+                "extra_part",
+                f"the part “{top[j].title}” is not in the outline",
+                h.line if h else 0,
+                0.0,
+            )
+        )
     return penalised(
-        "parts", findings, PARTS_SCALE, present=f"{len(matches)}/{len(target)}", in_order=f"{len(in_order)}/{len(matches)}"
+        "parts",
+        findings,
+        PARTS_SCALE,
+        present=f"{len(matches)}/{len(target)}",
+        in_order=f"{len(in_order)}/{len(matches)}",
     )
 
 
@@ -133,10 +145,13 @@ def check_headings(view: DraftView, target: list[Section], similarity: Similarit
                 findings.append(Finding("headings", "missing_heading", f"no heading like “{t}”", 0, 0.0))
         for j, h in enumerate(drafted):
             if max(row[j] for row in sims) < similarity.threshold:
-                findings.append(Finding("headings", "unexpected_heading", f"“{h.text}” is not in the outline", h.line, 0.0))
+                findings.append(
+                    Finding(
+                        "headings", "unexpected_heading", f"“{h.text}” is not in the outline", h.line, 0.0
+                    )
+                )
     detail = {"recall": round(recall, 4), "precision": round(precision, 4), "similarity": similarity.name}
     return CheckResult("headings", f1, findings, detail=detail)
-
 
 
 def check_numbering(view: DraftView) -> CheckResult:
@@ -149,23 +164,60 @@ def check_numbering(view: DraftView) -> CheckResult:
     warned: set[tuple[int, str]] = set()
     for h in view.numbered:
         if starts_with_point(h.text) and not h.token:
-            findings.append(Finding("numbering", "point_as_heading", f"“{h.text[:12]}” is a point (一是…), not a heading", h.line))
+            findings.append(
+                Finding(
+                    "numbering",
+                    "point_as_heading",
+                    f"“{h.text[:12]}” is a point (一是…), not a heading",
+                    h.line,
+                )
+            )
             continue
         if not h.token:
-            findings.append(Finding("numbering", "unnumbered_heading", f"the heading “{h.text[:12]}” has no number", h.line, 0.5))
+            findings.append(
+                Finding(
+                    "numbering",
+                    "unnumbered_heading",
+                    f"the heading “{h.text[:12]}” has no number",
+                    h.line,
+                    0.5,
+                )
+            )
             continue
         if h.depth and h.depth != h.level:
             findings.append(
-                Finding("numbering", "level_mismatch", f"“{h.token}” is a level-{h.level} number on a level-{h.depth} heading", h.line, 0.5)
+                Finding(
+                    "numbering",
+                    "level_mismatch",
+                    f"“{h.token}” is a level-{h.level} number on a level-{h.depth} heading",
+                    h.line,
+                    0.5,
+                )
             )
         if h.level > depth + 1:
             missing = "、".join(number_token(k, 1) for k in range(depth + 1, h.level))
-            findings.append(Finding("numbering", "skipped_level", f"“{h.token}” comes with no {missing} level above it", h.line))
+            findings.append(
+                Finding(
+                    "numbering",
+                    "skipped_level",
+                    f"“{h.token}” comes with no {missing} level above it",
+                    h.line,
+                )
+            )
         expected = last[h.level] + 1
         if h.ordinal == last[h.level] and h.ordinal:
-            findings.append(Finding("numbering", "repeated_number", f"“{h.token}” repeats the number before it", h.line))
+            findings.append(
+                Finding("numbering", "repeated_number", f"“{h.token}” repeats the number before it", h.line)
+            )
         elif h.ordinal != expected:
-            findings.append(Finding("numbering", "number_gap", f"“{h.token}” where {number_token(h.level, expected)} was due", h.line))
+            findings.append(
+                Finding(
+                    "numbering",
+                    "number_gap",
+                    f"“{h.token}” where {number_token(h.level, expected)} was due",
+                    h.line,
+                )
+            )
         last[h.level] = h.ordinal
         for k in range(h.level + 1, len(last)):
             last[k] = 0
@@ -179,9 +231,24 @@ def _style(h: Heading, styles: dict[int, str], warned: set[tuple[int, str]], fin
     first = styles.setdefault(h.level, h.shape)
     if h.shape != first and (h.level, h.shape) not in warned:
         warned.add((h.level, h.shape))
-        findings.append(Finding("numbering", "mixed_style", f"“{h.token}” mixes styles with “{first}” at level {h.level}", h.line, 0.5))
+        findings.append(
+            Finding(
+                "numbering",
+                "mixed_style",
+                f"“{h.token}” mixes styles with “{first}” at level {h.level}",
+                h.line,
+                0.5,
+            )
+        )
     elif not h.official and (h.level, "!" + h.shape) not in warned:
         warned.add((h.level, "!" + h.shape))
         official = number_token(h.level, 1)
-        findings.append(Finding("numbering", "nonstandard_number", f"“{h.token}” is not the official style ({official})", h.line, 0.25))
-
+        findings.append(
+            Finding(
+                "numbering",
+                "nonstandard_number",
+                f"“{h.token}” is not the official style ({official})",
+                h.line,
+                0.25,
+            )
+        )

@@ -107,7 +107,8 @@ class Validation:
             "mean_copy": round(sum(c.after for c in self.cases) / max(1, len(self.cases)), 4),
             "max_clean_copy": round(max((c.after for c in self.cases if c.clean), default=0.0), 4),
             "kinds": [
-                {k: (round(v, 4) if isinstance(v, float) else v) for k, v in vars(s).items()} for s in self.kinds()
+                {k: (round(v, 4) if isinstance(v, float) else v) for k, v in vars(s).items()}
+                for s in self.kinds()
             ],
             "failures": self.failures,
             "seconds": round(self.seconds, 2),
@@ -149,8 +150,12 @@ def run(sources: list[Path] | None = None) -> Validation:
             case = Case(o.id, o.clean, p.kind, base.total, after.total, names_defect(base, after, p))
             result.cases.append(case)
             if not case.lowered or not case.right:
-                why = "not lowered" if not case.lowered else f"no {p.expect} finding at {sorted(p.lines or [])}"
-                result.failures.append(f"{o.id} ({Path(o.source).name}) {p.kind}: {why} ({case.before:.3f} → {case.after:.3f})")
+                why = (
+                    "not lowered" if not case.lowered else f"no {p.expect} finding at {sorted(p.lines or [])}"
+                )
+                result.failures.append(
+                    f"{o.id} ({Path(o.source).name}) {p.kind}: {why} ({case.before:.3f} → {case.after:.3f})"
+                )
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -162,7 +167,9 @@ def render_table(v: Validation) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for s in v.kinds():
-        lines.append(f"| {s.kind} | {s.n} | {s.lowered:.0%} | {s.right:.0%} | {s.mean_drop:.3f} | {s.min_drop:.3f} |")
+        lines.append(
+            f"| {s.kind} | {s.n} | {s.lowered:.0%} | {s.right:.0%} | {s.mean_drop:.3f} | {s.min_drop:.3f} |"
+        )
     d = v.to_dict()
     lines.append("")
     lines.append(

@@ -104,7 +104,10 @@ class STEmbedder:
                 f"pass a local folder (st:/path/to/model) ({type(exc).__name__})"
             ) from None
         self.id = f"st:{name}"
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(get_dim() or 0)
         prompts = getattr(self._model, "prompts", {}) or {}
         self._q = "query" if "query" in prompts else None
@@ -116,7 +119,9 @@ class STEmbedder:
         out = []
         for i in range(0, len(texts), self.batch):
             part = list(texts[i : i + self.batch])
-            vecs = self._model.encode(part, prompt_name=self._d, normalize_embeddings=True, convert_to_numpy=True)
+            vecs = self._model.encode(
+                part, prompt_name=self._d, normalize_embeddings=True, convert_to_numpy=True
+            )
             out.append(np.asarray(vecs, dtype="float32"))
             if progress:
                 progress(len(part))
@@ -125,7 +130,9 @@ class STEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         import numpy as np
 
-        vec = self._model.encode([text], prompt_name=self._q, normalize_embeddings=True, convert_to_numpy=True)
+        vec = self._model.encode(
+            [text], prompt_name=self._q, normalize_embeddings=True, convert_to_numpy=True
+        )
         return np.asarray(vec[0], dtype="float32")
 
 

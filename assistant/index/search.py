@@ -65,7 +65,11 @@ class Searcher:
         self.index = index
         self.chunks = index.chunks
         if embedder is None:
-            embedder = load_embedder(_spec_of(index.embedder_id), fallback=True) if index.dense is not None else NoEmbedder()
+            embedder = (
+                load_embedder(_spec_of(index.embedder_id), fallback=True)
+                if index.dense is not None
+                else NoEmbedder()
+            )
         if embedder.dim and not same_family(_spec_of(embedder.id), index.embedder_id):
             raise IndexError_(
                 f"the index was built with embedder {index.embedder_id}, but {embedder.id} was asked for; "
@@ -219,7 +223,11 @@ def _dense_ids(fx: Any, index: Any, qv: Any, allowed: Any, k: int) -> list[int]:
     hnsw = getattr(index, "hnsw", None)
     if hnsw is not None:
         ef = max(hnsw.efSearch, HNSW_EF_SEARCH, k)
-        params = fx.SearchParametersHNSW(efSearch=ef) if sel is None else fx.SearchParametersHNSW(sel=sel, efSearch=ef)
+        params = (
+            fx.SearchParametersHNSW(efSearch=ef)
+            if sel is None
+            else fx.SearchParametersHNSW(sel=sel, efSearch=ef)
+        )
         _, ids = index.search(qv, k, params=params)
         found = [int(i) for i in ids[0] if i >= 0]
         if len(found) >= min(k, int(allowed.sum())):

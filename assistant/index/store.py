@@ -122,7 +122,9 @@ class IndexStore:
             except Exception:  # faiss raises RuntimeError with C++ text
                 raise IndexError_(f"{f}: corrupt or truncated FAISS file; rebuild with --rebuild") from None
             if dense.ntotal != len(chunks) or dense.d != manifest["embedder"]["dim"]:
-                raise IndexError_(f"{f}: holds {dense.ntotal} vectors for {len(chunks)} chunks; rebuild with --rebuild")
+                raise IndexError_(
+                    f"{f}: holds {dense.ntotal} vectors for {len(chunks)} chunks; rebuild with --rebuild"
+                )
         import bm25s
 
         try:
@@ -171,7 +173,9 @@ class IndexStore:
                 and old.get("tokenizer") == tokenizer
                 and (dense == "auto" or old.get("dense") == dense)
             ):
-                return BuildReport(self.root, old, up_to_date=True, timings={"total": time.perf_counter() - t0})
+                return BuildReport(
+                    self.root, old, up_to_date=True, timings={"total": time.perf_counter() - t0}
+                )
             result = parse_paths(paths)
             chunks = result.chunks()
             if not chunks:
@@ -213,7 +217,9 @@ class IndexStore:
                 "total": round(time.perf_counter() - t0, 3),
             }
             manifest["timings"] = timings
-            (build_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+            (build_dir / "manifest.json").write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8"
+            )
             self._publish(build_dir)
             return BuildReport(
                 self.root,
@@ -224,7 +230,9 @@ class IndexStore:
                 errors=[e.message for e in result.errors],
             )
 
-    def _embed(self, emb: Embedder, chunks: list[Chunk], progress: Callable[[int], None] | None) -> tuple[Any, int, int]:
+    def _embed(
+        self, emb: Embedder, chunks: list[Chunk], progress: Callable[[int], None] | None
+    ) -> tuple[Any, int, int]:
         import numpy as np
 
         if not emb.dim:
@@ -252,7 +260,9 @@ class IndexStore:
         finally:
             cache.close()
 
-    def _write(self, manifest: dict[str, Any], chunks: list[Chunk], vectors: Any, kind: str, tokenizer: str) -> Path:
+    def _write(
+        self, manifest: dict[str, Any], chunks: list[Chunk], vectors: Any, kind: str, tokenizer: str
+    ) -> Path:
         import bm25s
 
         from assistant.index.tokenize import tokenizer as get_tokenizer
@@ -311,7 +321,9 @@ def _read_manifest(d: Path) -> dict[str, Any]:
     except (OSError, json.JSONDecodeError, UnicodeDecodeError):
         raise IndexError_(f"{f}: missing or corrupt manifest; rebuild with --rebuild") from None
     if m.get("format_version") != FORMAT_VERSION:
-        raise IndexError_(f"{f}: index format {m.get('format_version')} is not {FORMAT_VERSION}; rebuild with --rebuild")
+        raise IndexError_(
+            f"{f}: index format {m.get('format_version')} is not {FORMAT_VERSION}; rebuild with --rebuild"
+        )
     return dict(m)
 
 
