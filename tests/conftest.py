@@ -15,6 +15,13 @@ except ImportError:  # tests/ imported as a package
     from tests.fake_chat_server import FakeChatServer  # type: ignore[no-redef]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need the e5 corpus index (a ~35 s build) or torch belong to the slow loop."""
+    for item in items:
+        if "corpus_index" in getattr(item, "fixturenames", ()) or item.get_closest_marker("heavy"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never read or write the user's real config, keys or logs."""

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import REPO
 
 
@@ -24,6 +26,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert main.startswith("pip install -e . && assistant draft examples/facts/")
 
 
+@pytest.mark.slow  # builds the bundled index with the e5 embedder
 def test_the_readme_main_job_drafts_offline_from_a_fresh_folder(tmp_path: Path) -> None:
     """Run the main job's draft step as a newcomer would (the package is installed already),
     from a copy of the repo's examples, with no index and no endpoint."""

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import App, IndexOpt, index_dir
+from assistant.i18n import _
 
 app = App(help="Evaluate retrieval and drafts.")
 
@@ -83,3 +84,7 @@ from assistant.cli.eval_drafts import check_cmd, run_cmd  # noqa: E402
 
 app.command("check")(check_cmd)
 app.command("run")(run_cmd)
+
+from assistant.cli.eval_fidelity import fidelity_cmd  # noqa: E402
+
+app.command("fidelity", help=_("核对器在保真开发集上的精确率和召回率（按分组、按类型）。"))(fidelity_cmd)
