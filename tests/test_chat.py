@@ -215,7 +215,7 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     assert "错误：没有 /nonsense 这个命令（/help 列出全部命令）" in err
     assert "error" not in err.lower()  # every line the chat wrote is in Chinese
     assert re.search(r"^（二）理论武装\n  《[^》]+》", out, re.M)  # /sources: report title, heading path
-    assert re.search(r"^1\. 《[^》]+》.*\[(problems|achievements|plans)\]$", out, re.M)  # /search
+    assert re.search(r"^1\. 《[^》]+》.*\[(存在问题|做法成效|下步打算)\]$", out, re.M)  # /search
     assert "-    - F1 党工委会议专题研究意识形态工作2次" in out  # /diff of a removed fact
     assert "已撤销“删除事实 F1”" in out
     text = out_md.read_text("utf-8")

@@ -253,3 +253,30 @@ def test_terminal_asks_before_replacing_a_file(
     assert (workdir / "facts.md").read_bytes() == FACTS.read_bytes()
     assert mode(workdir / "facts.chat.md") == 0o600
     assert os.path.getsize(workdir / "facts.chat.md") > 0
+
+
+def test_typed_at_a_terminal_with_the_output_piped_still_asks(
+    workdir: Path, lexical_index: Path, isolated_env: Path
+) -> None:
+    """`assistant chat facts.md | tee log`: no prompt_toolkit (stdout is a pipe), but a person types
+    the lines, so the chat asks (on stderr, which is the terminal) rather than refusing."""
+    pexpect = pytest.importorskip("pexpect")
+    import shlex
+    import sys
+
+    cmd = f"{shlex.quote(sys.executable)} -m assistant chat facts.md --session tee --offline | cat"
+    child = pexpect.spawn(
+        "bash", ["-c", cmd], env=chat_env(lexical_index), cwd=str(workdir), encoding="utf-8", timeout=30
+    )
+    try:
+        child.sendline("/draft")
+        child.expect_exact("第2版：起草全文")
+        child.sendline("/save notes.md")
+        child.expect_exact("notes.md 已存在，是否覆盖？[y/N] ")
+        child.sendline("y")
+        child.expect_exact(f"已保存草稿：{workdir / 'notes.md'}（第2版）")
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert (workdir / "notes.md").read_text("utf-8").startswith("# 市工业园区2024年第三季度意识形态工作总结")

@@ -488,6 +488,17 @@ def cmd_sources(chat: ChatSession, arg: str) -> None:
             chat.out.note(f"    {_excerpt(h.text)}")
 
 
+# What a paragraph of an example report is (the index's role names), as /search shows it.
+ROLE_NAMES = {
+    "opening": N_("导语"),
+    "achievements": N_("做法成效"),
+    "problems": N_("存在问题"),
+    "plans": N_("下步打算"),
+    "closing": N_("结尾"),
+    "other": N_("其他"),
+}
+
+
 @command("search", N_("/search 文字"), N_("检索范文"))
 def cmd_search(chat: ChatSession, arg: str) -> None:
     from assistant.index.search import Query
@@ -497,8 +508,9 @@ def cmd_search(chat: ChatSession, arg: str) -> None:
     if chat.searcher is None:
         raise _no_index()
     for i, h in enumerate(chat.searcher.search(Query(arg, k=5)), 1):
+        role = _(ROLE_NAMES.get(h.role, h.role))
         chat.out.say(
-            f"{i}. 《{h.report_title or h.report_id}》{' > '.join(h.heading_path) or _('导语')} [{h.role}]"
+            f"{i}. 《{h.report_title or h.report_id}》{' > '.join(h.heading_path) or _('导语')} [{role}]"
         )
         chat.out.note(f"   {_excerpt(h.text)}")
 

@@ -33,8 +33,9 @@ def main(opts: ChatOptions, *, list_sessions: bool = False) -> None:
         chat, how = ChatSession.open(opts, out, store)
         chat.connect_backend()
         facts = len(chat.state.sheet.facts())
+        if sys.stdin.isatty():  # someone can answer (stdout may be piped: the question goes to stderr)
+            out.ask = _ask_terminal
         if interactive:
-            out.ask = input  # prompt_toolkit is between prompts here: the terminal reads lines
             out.say(
                 _(
                     "assistant chat — {how}（事实文件：{path}，{n} 条事实）",
@@ -58,6 +59,16 @@ def main(opts: ChatOptions, *, list_sessions: bool = False) -> None:
             raise AssistantError(_("有 {n} 条输入出错（见上面的错误信息）；会话已保存", n=out.errors))
     finally:
         store.close()
+
+
+def _ask_terminal(question: str) -> str:
+    """One line from the terminal (prompt_toolkit is between prompts when a command asks)."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line
 
 
 def remind_unsaved_facts(chat: ChatSession, out: Output) -> None:
