@@ -329,6 +329,18 @@ def cmd_help(chat: ChatSession, arg: str) -> None:
     )
 
 
+# The front matter keys of a facts file, as /facts shows them.
+META_LABELS = {
+    "unit": N_("单位"),
+    "period": N_("时间"),
+    "topic": N_("主题"),
+    "title": N_("标题"),
+    "leader": N_("领导"),
+    "date": N_("日期"),
+    "signature": N_("落款"),
+}
+
+
 @command(
     "facts",
     N_("/facts [add 事实 | rm 编号 | save [文件]]"),
@@ -343,7 +355,7 @@ def cmd_facts(chat: ChatSession, arg: str) -> None:
     elif sub == "save":
         save_facts(chat, rest)
     elif not arg:
-        meta = "  ".join(f"{k}: {v}" for k, v in chat.state.sheet.meta.items())
+        meta = "　".join(f"{_(META_LABELS.get(k, k))}：{v}" for k, v in chat.state.sheet.meta.items())
         if meta:
             chat.out.say(meta)
         chat.out.say(chat.state.outline().render_with_facts().rstrip())
