@@ -205,15 +205,17 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     res = run_chat([str(FACTS), "--session", "off"], script, env, tmp_path)
     out, err = res.stdout, res.stderr
     assert res.returncode == 1, err  # a script learns that two inputs failed
-    assert "/revise SECTION INSTRUCTION" in out and "/export FILE.docx" in out  # /help
+    assert "/revise 部分 要求" in out and "/export 文件.docx [--force]" in out  # /help
+    assert "/save 文件 [--force]" in out and "/facts [add 事实 | rm 编号 | save [文件]]" in out
     assert f"已作为新事实加入：F13 {NEW_FACT}（归入 一、工作开展情况 > （二）理论学习）" in out
     assert "已删除 F14" in out
     assert "（二）理论武装" in out  # the edited outline, re-parsed
-    assert "check: 13/13 facts used" in out and "clean" in out
-    assert "needs a language model" in err and "OPENAI_BASE_URL" in err
-    assert "unknown command /nonsense" in err
+    assert re.search(r"\b13/13\b", out)  # the check of the whole draft: every fact used
+    assert "按要求修改需要语言模型（没有配置模型接口）" in err and "OPENAI_BASE_URL" in err
+    assert "错误：没有 /nonsense 这个命令（/help 列出全部命令）" in err
+    assert "error" not in err.lower()  # every line the chat wrote is in Chinese
     assert re.search(r"^（二）理论武装\n  《[^》]+》", out, re.M)  # /sources: report title, heading path
-    assert re.search(r"^1\. 《[^》]+》.*\[(problems|achievements|plans)\]$", out, re.M)  # /search
+    assert re.search(r"^1\. 《[^》]+》.*\[(存在问题|做法成效|下步打算)\]$", out, re.M)  # /search
     assert "-    - F1 党工委会议专题研究意识形态工作2次" in out  # /diff of a removed fact
     assert "已撤销“删除事实 F1”" in out
     text = out_md.read_text("utf-8")
@@ -221,7 +223,10 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     assert "### （二）理论武装" in text and NEW_FACT in text and "党工委会议专题研究意识形态工作2次" in text
     assert "重视不够" not in text  # the removed fact
     assert out_docx.stat().st_size > 5000
-    assert "session: off" in out and "offline" in out
+    assert "会话：off" in out and "后端：离线（没有配置模型接口）" in out
+    assert (
+        f"已导出 Word：{out_docx}（第6版）" in out and f"已保存草稿：{out_md}（第6版）" in out
+    )  # after /undo
     labels = [v["label"] for v in versions(isolated_env, "off")]
     assert labels == [
         "载入事实 park-2024q3.md",
@@ -238,7 +243,7 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     again = run_chat(["--session", "off"], ["/status", f"/save {tmp_path / 'again.md'}"], env, tmp_path)
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "again.md").read_text("utf-8") == text
-    assert "resumed session off" in again.stderr
+    assert "已恢复会话 off（第6版，共 7 版）" in again.stderr
     listing = run_chat(["--list"], [], env, tmp_path)
     assert re.search(
         r"^off\s+\S*park-2024q3\.md\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+7$", listing.stdout, re.M
@@ -267,8 +272,8 @@ def test_chat_with_a_model_script(
     assert "按指令修改：二、存在的问题 — 把第二部分写得更具体些" in out
     assert "按指令修改：二、存在的问题 — 再精炼些" in out
     assert f"+{REVISED_MARK}" in out  # /diff of the revision
-    assert "二、存在的问题 check: 2/2 facts used" in out
-    assert re.search(r"last request: about \d+ of 6000 tokens budgeted; the endpoint counted \d+ in", out)
+    assert re.search(r"^二、存在的问题 \S+ 2/2\b", out, re.M)  # the check of the revised section
+    assert re.search(r"上次请求：约 \d+ 个 token（预算 6000）；接口计数：输入 \d+，输出 \d+", out)
     text = out_md.read_text("utf-8")
     assert f"## 二、存在的问题\n\n{REVISED_MARK}一是宣传干部平均年龄54岁" in text
     assert re.search(rf"### （二）理论学习\n\n{REVISED_MARK}一是.*{NEW_FACT}", text)
@@ -313,9 +318,9 @@ def test_endpoint_failing_mid_stream_keeps_the_partial_text(
     fake_llm.queue(reply=REVISED_MARK + "一是宣传干部平均年龄54岁，缺少年轻人。二是", cut_after=4)
     res = run_chat(["--continue"], ["问题部分写得更具体些", "/status"], env, tmp_path)
     assert res.returncode == 1
-    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
-    assert "stream" in errors[0] and "marked interrupted" in errors[0]
-    assert "document: 第3版 of 3 versions" in res.stdout  # the session went on
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("错误：")]
+    assert errors[0].endswith("；已保存为第3版，标记为中断（/undo 可退回）"), errors
+    assert "文档：第3版，共 3 版；已起草" in res.stdout  # the session went on
     last = versions(isolated_env, "cut")[-1]
     assert last["interrupted"] == 1 and "（中断）" in last["label"]
     assert f"{REVISED_MARK}一是宣传" in last["markdown"]
@@ -336,8 +341,8 @@ def test_outline_file_one_section_and_regen(tmp_path: Path, lexical_index: Path,
     )
     assert res.returncode == 0, res.stderr
     first, regen = res.stdout.split("按事实重建提纲")
-    assert "（二）学习教育" in first and "二、问题和打算 check: 4/4 facts used" in first
-    assert "not drafted yet: （一）责任落实、（二）学习教育" in first
+    assert "（二）学习教育" in first and re.search(r"^二、问题和打算 \S+ 4/4\b", first, re.M)
+    assert "尚未起草：（一）责任落实、（二）学习教育（/draft 起草）" in first
     assert "三、下一步工作打算" in regen
     labels = [v["label"] for v in versions(isolated_env, "o")]
     assert labels == [
@@ -351,12 +356,15 @@ def test_outline_file_one_section_and_regen(tmp_path: Path, lexical_index: Path,
 def test_new_session_needs_facts_and_flags_are_checked(tmp_path: Path, lexical_index: Path) -> None:
     env = chat_env(lexical_index)
     res = run_chat(["--continue"], [], env, tmp_path)
-    assert res.returncode == 2 and "no chat session to continue" in res.stderr
+    assert (
+        res.returncode == 2
+        and res.stderr == "错误：没有可以继续的对话会话；新建会话：assistant chat 事实文件\n"
+    )
     res = run_chat(["--session", "x", "--continue"], [], env, tmp_path)
-    assert res.returncode == 2 and "not both" in res.stderr
+    assert res.returncode == 2 and "不能同时使用" in res.stderr
     res = run_chat(["--session", "x"], [], env, tmp_path)
-    assert res.returncode == 2 and "needs a facts file" in res.stderr
-    assert "no chat sessions yet" in run_chat(["--list"], [], env, tmp_path).stdout
+    assert res.returncode == 2 and "新会话需要事实文件" in res.stderr
+    assert "还没有对话会话" in run_chat(["--list"], [], env, tmp_path).stdout
 
 
 def test_sessions_store_migrations_are_numbered(isolated_env: Path) -> None:

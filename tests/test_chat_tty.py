@@ -64,7 +64,7 @@ def test_interactive_and_scripted_chats_end_in_the_same_document(
     steps = ["/draft", "把第二部分写得更具体些", "/undo", "问题部分压缩到两条", "/facts rm 2"]
 
     term = Terminal([str(FACTS), "--session", "tty"], env, tmp_path)
-    assert "Esc then Enter" in term.banner and "/help" in term.banner
+    assert "先按 Esc 再回车" in term.banner and "/help 列出命令" in term.banner
     # Esc-Enter and a trailing backslash both continue the input on a new line.
     shown = term.line(f"- {NEW_FACT}\x1b\r- 开展专题党课1次\\\r- 组织网评员培训1次")
     assert "已作为新事实加入：F13" in shown and "F14" in shown and "F15" in shown
@@ -73,7 +73,7 @@ def test_interactive_and_scripted_chats_end_in_the_same_document(
         assert "error" not in shown, shown
     assert "按指令修改：二、存在的问题 — 问题部分压缩到两条" not in shown  # that output came before
     shown = term.line(f"/save {tmp_path / 'tty.md'}")
-    assert "wrote" in shown
+    assert f"已保存草稿：{tmp_path / 'tty.md'}" in shown
     term.close()
 
     piped = [
@@ -119,10 +119,10 @@ def test_ctrl_c_keeps_the_partial_answer_and_kill_9_loses_nothing(
     term.send("问题部分压缩到两条")
     term.child.expect("缺少年轻人。一是宣传")
     term.child.sendintr()
-    term.child.expect("interrupted: saved as 第4版")
+    term.child.expect("已中断：已保存为第4版")
     shown = term.ready()
-    assert "check:" in shown
-    assert "document: 第4版 of 4 versions" in term.line("/status")
+    assert re.search(r"二、存在的问题 \S+ \d+/\d+", shown)  # the check of what arrived
+    assert "文档：第4版，共 4 版" in term.line("/status")
 
     # kill -9 while the next answer streams.
     fake_llm.queue(reply=SLOW)
@@ -139,9 +139,9 @@ def test_ctrl_c_keeps_the_partial_answer_and_kill_9_loses_nothing(
     out = tmp_path / "resumed.md"
     res = run_chat(["--continue", "--offline"], ["/status", "/facts", f"/save {out}"], env, tmp_path)
     assert res.returncode == 0, res.stderr
-    assert "resumed session k" in res.stderr
+    assert "已恢复会话 k" in res.stderr
     assert "上次的回答在生成中被中断" in res.stdout and "保存为第5版" in res.stdout
-    assert "13 facts" in res.stdout and f"F13 {NEW_FACT}" in res.stdout
+    assert "共 13 条事实" in res.stdout and f"F13 {NEW_FACT}" in res.stdout
     after = versions(isolated_env, "k")
     assert [dict(v) for v in after[:4]] == [dict(v) for v in before]  # nothing before the kill changed
     assert after[4]["interrupted"] == 1 and after[4]["parent"] == after[3]["id"]

@@ -10,6 +10,7 @@ from typing import Literal
 
 from assistant.draft.outline import Outline, Section
 from assistant.draft.pipeline import Unit, units_of
+from assistant.i18n import _
 from assistant.numbering import cn_to_int
 from assistant.text import char_ngrams, containment
 
@@ -91,7 +92,9 @@ def resolve_section(text: str, outline: Outline) -> Section | None:
         n = _int(m.group(1))
         part = parts[n - 1] if n is not None and 1 <= n <= len(parts) else None
         if part is None:
-            raise LookupError(f"没有第{m.group(1)}部分：提纲共{len(parts)}部分（/outline 查看）")
+            raise LookupError(
+                _("没有第{n}部分：提纲共{count}部分（/outline 查看）", n=m.group(1), count=len(parts))
+            )
     sub = re.search(r"[（(]([一二三四五六七八九十]+)[）)]", text) or re.search(
         rf"第({_NUM})(?:小节|节)", text
     )
@@ -102,7 +105,7 @@ def resolve_section(text: str, outline: Outline) -> Section | None:
             if 1 <= n <= len(p.children):
                 return p.children[n - 1]
         if part is None:
-            raise LookupError(f"没有（{sub.group(1)}）这一节（/outline 查看）")
+            raise LookupError(_("没有（{n}）这一节（/outline 查看）", n=sub.group(1)))
     if part is not None:
         return part
     by_title = _by_title(text, outline)

@@ -13,10 +13,13 @@ from typing import Any
 
 from assistant.chat.classify import Kind, classify_input, describe, fact_lines, resolve_units
 from assistant.chat.engine import Outcome, check_all, check_units, draft_units, revise_units
+from assistant.chat.files import PRIVATE, facts_markdown, parse_target, same_file, write_atomic
+from assistant.chat.output import display_width
 from assistant.chat.session import ChatSession, Checkpoint
 from assistant.chat.state import section_id, where_is
 from assistant.draft.pipeline import Unit
 from assistant.errors import AssistantError, UsageError
+from assistant.i18n import N_, _
 
 Handler = Callable[[ChatSession, str], bool | None]  # False ends the chat
 
@@ -24,7 +27,7 @@ Handler = Callable[[ChatSession, str], bool | None]  # False ends the chat
 @dataclass
 class Command:
     fn: Handler
-    usage: str
+    usage: str  # msgids (N_), translated when /help shows them
     help: str
 
 
@@ -42,11 +45,13 @@ def command(name: str, usage: str, help: str) -> Callable[[Handler], Handler]:
 def needs_model(chat: ChatSession) -> str:
     from assistant.paths import config_file
 
-    why = "started with --offline" if chat.opts.offline else "no model endpoint is configured"
-    return (
-        f"free-form revision needs a language model ({why}). Configure one — OPENAI_BASE_URL (and "
-        f"OPENAI_API_KEY if it needs one) and ASSISTANT_MODEL, or base_url/model in {config_file()} — "
-        "then `assistant chat --continue`. Offline you can still /facts add, /outline edit and /draft."
+    why = _("启动时用了 --offline") if chat.opts.offline else _("没有配置模型接口")
+    return _(
+        "按要求修改需要语言模型（{why}）。请配置接口：OPENAI_BASE_URL（需要密钥时加 OPENAI_API_KEY）和 "
+        "ASSISTANT_MODEL，或在 {config} 中设置 base_url 和 model，然后用 assistant chat --continue 继续。"
+        "离线时仍可用 /facts add、/outline edit 和 /draft。",
+        why=why,
+        config=config_file(),
     )
 
 
@@ -64,7 +69,7 @@ def dispatch(chat: ChatSession, line: str) -> bool:
         name, arg = (m.group(1), m.group(2).strip()) if m else ("", "")
         cmd = COMMANDS.get(name.lower())
         if cmd is None:
-            raise UsageError(f"unknown command /{name} (/help lists the commands)")
+            raise UsageError(_("没有 /{name} 这个命令（/help 列出全部命令）", name=name))
         return cmd.fn(chat, arg) is not False
     return handle_text(chat, text)
 
@@ -82,8 +87,10 @@ def handle_text(chat: ChatSession, text: str) -> bool:
     else:
         chat.record("user", "unclear", text)
         raise UsageError(
-            "cannot tell whether this is a new fact or an instruction: start facts with “- ” (or /facts add), "
-            "say which part to change and how (或 /revise 部分 要求)"
+            _(
+                "分不清这是新事实还是修改要求：事实请以“- ”开头（或用 /facts add），"
+                "修改请说明改哪一部分、怎么改（或用 /revise 部分 要求）"
+            )
         )
     return True
 
@@ -120,18 +127,32 @@ def _ask_model(chat: ChatSession, text: str) -> Kind:
 
 def add_facts(chat: ChatSession, lines: list[str]) -> None:
     if not lines:
-        raise UsageError("no fact given: /facts add 召开专题会议2次")
+        raise UsageError(_("没有给出事实：/facts add 召开专题会议2次"))
     new = chat.state.copy()
     added = [new.add_fact(line) for line in lines]
     vid = chat.commit(new, "新事实 " + "、".join(f.id for f in added))
     outline = new.outline()
-    shown = [f"已作为新事实加入：{f.id} {f.text}（归入 {where_is(outline, f.id)}）" for f in added]
+    shown = [
+        _(
+            "已作为新事实加入：{id} {text}（归入 {where}）",
+            id=f.id,
+            text=f.text,
+            where=where_is(outline, f.id),
+        )
+        for f in added
+    ]
     chat.record("assistant", "reply", "\n".join(shown), version=vid)
     for line in shown:
         chat.out.say(line)
     stale = [u for u in new.units() if new.text_of(u) and any(f in u.facts for f in added)]
     if stale:
-        chat.out.note(f"草稿中{describe(stale)}还没有写入新事实：/draft {stale[0].key} 重新起草")
+        chat.out.note(
+            _(
+                "草稿中{sections}还没有写入新事实：/draft {key} 重新起草",
+                sections=describe(stale),
+                key=stale[0].key,
+            )
+        )
 
 
 def revise(chat: ChatSession, target: str, instruction: str, user_turn: int) -> None:
@@ -142,9 +163,11 @@ def revise(chat: ChatSession, target: str, instruction: str, user_turn: int) -> 
         units = [u for u in chat.state.units() if section_id(u) in chat.last_target]
     if not units:
         raise UsageError(
-            "which part? name it (第二部分, 问题部分, （一）, or words of its heading) or use /revise 部分 要求"
+            _("改哪一部分？请说明（第二部分、问题部分、（一），或标题中的词），或用 /revise 部分 要求")
         )
-    chat.out.say(f"按指令修改：{describe(units)} — {instruction}")
+    chat.out.say(
+        _("按指令修改：{sections} — {instruction}", sections=describe(units), instruction=instruction)
+    )
     with chat.checkpoint("reply", describe(units)) as cp:
         outcome = revise_units(
             chat.state,
@@ -178,7 +201,7 @@ def draft(chat: ChatSession, units: list[Unit]) -> None:
         done = [u for u in units if section_id(u) in outcome.texts]
         for unit, report in check_units(chat.state, done, chat.references):
             chat.out.say(f"{unit.key} {report.render()}")
-        chat.out.note(f"not drafted yet: {describe(waiting)} (/draft drafts them)")
+        chat.out.note(_("尚未起草：{sections}（/draft 起草）", sections=describe(waiting)))
     else:
         refs = [h.text for hits in chat.references.values() for h in hits]
         chat.out.say(check_all(chat.state, refs).render())
@@ -191,7 +214,7 @@ def _printer(chat: ChatSession) -> Callable[[str, dict[str, Any]], None]:
         elif kind == "delta":
             chat.out.delta(data["text"])
         elif kind == "warning":
-            chat.out.note(f"warning: {data['message']}")
+            chat.out.note(_("提示：{message}", message=data["message"]))
 
     return on_event
 
@@ -210,16 +233,22 @@ def _conclude(chat: ChatSession, cp: Checkpoint, outcome: Outcome, label: str) -
         )
     cp.finish(status, "\n\n".join(outcome.texts.values()), vid, outcome.usage)
     where = (
-        f"saved as {chat.version_label(vid)}, marked interrupted (/undo goes back)"
+        _("已保存为{version}，标记为中断（/undo 可退回）", version=chat.version_label(vid))
         if vid
-        else "nothing arrived"
+        else _("没有收到内容")
     )
     if outcome.interrupted:
-        chat.out.note(f"interrupted: {where}")
+        chat.out.note(_("已中断：{where}", where=where))
     elif outcome.error:
-        chat.out.error(f"{outcome.error} — {where}")
+        chat.out.error(_("{error}；{where}", error=outcome.error, where=where))
     else:
-        chat.out.note(f"{chat.version_label(vid)}：{label}（/diff 查看改动，/undo 撤销）")
+        chat.out.note(
+            _(
+                "{version}：{label}（/diff 查看改动，/undo 撤销）",
+                version=chat.version_label(vid),
+                label=label,
+            )
+        )
     return vid
 
 
@@ -236,80 +265,175 @@ def _units(chat: ChatSession, text: str) -> list[Unit]:
         raise UsageError(str(exc)) from None
 
 
+# --- writing files ---------------------------------------------------------------------------
+
+
+def may_write(chat: ChatSession, path: Path, force: bool, command: str, suggest: Path) -> bool:
+    """Whether `command` may write `path`: never the session's facts file; an existing file only with
+    --force or the user's yes at the terminal (a script is refused, with the way to force it)."""
+    if any(same_file(path, own) for own in chat.facts_files()):
+        raise UsageError(
+            _(
+                "{path} 是本会话的事实文件，任何情况下都不会覆盖（加 --force 也不会）；请换一个文件名，如 {suggest}",
+                path=path,
+                suggest=suggest,
+            )
+        )
+    if path.is_dir():
+        raise UsageError(_("{path} 是文件夹，请给出文件名", path=path))
+    if force or not path.exists():
+        return True
+    answer = chat.out.confirm(_("{path} 已存在，是否覆盖？[y/N] ", path=path))
+    if answer is None:  # not a terminal: nobody to ask
+        raise UsageError(
+            _("{path} 已存在，未覆盖；确需覆盖请用 {command} {path} --force", path=path, command=command)
+        )
+    if not answer:
+        chat.out.say(_("未覆盖 {path}", path=path))
+    return answer
+
+
+def beside_facts(chat: ChatSession, suffix: str) -> Path:
+    """A file name next to the session's facts file (facts.md → facts.chat.md)."""
+    origin = chat.facts_path()
+    if origin is None:
+        return Path(chat.row.name + suffix)
+    return origin.with_name(origin.stem + suffix)
+
+
 # --- commands --------------------------------------------------------------------------------
 
 
-@command("help", "/help", "this list")
+@command("help", "/help", N_("本列表"))
 def cmd_help(chat: ChatSession, arg: str) -> None:
     unique = list({id(c): c for c in COMMANDS.values()}.values())  # /quit is /exit
-    width = max(len(c.usage) for c in unique)
-    lines = [f"  {c.usage.ljust(width)}  {c.help}" for c in unique]
+    usages = [_(c.usage) for c in unique]
+    width = max(display_width(u) for u in usages)
+    lines = [
+        f"  {u}{' ' * (width - display_width(u))}  {_(c.help)}" for u, c in zip(usages, unique, strict=True)
+    ]
     chat.out.say(
-        "Commands:\n" + "\n".join(lines) + "\n"
-        "Plain text is taken as new facts (lines starting with “- ”, or a figure/work done) or as an "
-        "instruction (把第二部分写得更具体些 / 问题部分压缩到两条); the chat says which."
+        _("命令：")
+        + "\n"
+        + "\n".join(lines)
+        + "\n"
+        + _(
+            "其他输入：以“- ”开头的行，或写明数字、做了什么工作的句子，作为新事实；"
+            "“把第二部分写得更具体些”“问题部分压缩到两条”之类作为修改要求；对话会说明按哪一种处理。"
+        )
+        + "\n"
+        + _(
+            "写文件：/save、/export、/facts save 不会直接覆盖已有文件——在终端里先询问，在脚本中要加 --force；"
+            "本会话的事实文件任何情况下都不会被覆盖。"
+        )
     )
 
 
-@command("facts", "/facts [add TEXT | rm N]", "show the facts by section; add one; remove F<N>")
+# The front matter keys of a facts file, as /facts shows them.
+META_LABELS = {
+    "unit": N_("单位"),
+    "period": N_("时间"),
+    "topic": N_("主题"),
+    "title": N_("标题"),
+    "leader": N_("领导"),
+    "date": N_("日期"),
+    "signature": N_("落款"),
+}
+
+
+@command(
+    "facts",
+    N_("/facts [add 事实 | rm 编号 | save [文件]]"),
+    N_("按部分列出事实；补充一条；删除 F<编号>；把事实写成事实文件"),
+)
 def cmd_facts(chat: ChatSession, arg: str) -> None:
     sub, rest = _split(arg)
     if sub == "add":
         add_facts(chat, fact_lines(rest))
     elif sub in ("rm", "remove", "del"):
-        ids = [t for t in re.split(r"[\s,，、]+", rest) if t]
-        if not ids:
-            raise UsageError("which fact? /facts rm 3 (or F3)")
-        new = chat.state.copy()
-        gone = [new.remove_fact(i) for i in ids]
-        stale = [
-            u
-            for u in chat.state.units()
-            if chat.state.text_of(u) and any(f.id in [g.id for g in gone] for f in u.facts)
-        ]
-        vid = chat.commit(new, "删除事实 " + "、".join(f.id for f in gone))
-        said = "；".join(f"已删除 {f.id} {f.text}" for f in gone)
-        chat.record("assistant", "reply", said, version=vid)
-        chat.out.say(said)
-        if stale:
-            chat.out.note(f"草稿中{describe(stale)}仍写着它：/draft {stale[0].key} 重新起草")
+        remove_facts(chat, rest)
+    elif sub == "save":
+        save_facts(chat, rest)
     elif not arg:
-        meta = "  ".join(f"{k}: {v}" for k, v in chat.state.sheet.meta.items())
+        meta = "　".join(f"{_(META_LABELS.get(k, k))}：{v}" for k, v in chat.state.sheet.meta.items())
         if meta:
             chat.out.say(meta)
         chat.out.say(chat.state.outline().render_with_facts().rstrip())
-        chat.out.note(f"{len(chat.state.sheet.facts())} facts")
+        chat.out.note(_("共 {n} 条事实", n=len(chat.state.sheet.facts())))
     else:
-        raise UsageError("use /facts, /facts add TEXT or /facts rm N")
+        raise UsageError(_("用法：/facts、/facts add 事实、/facts rm 编号 或 /facts save [文件]"))
 
 
-@command(
-    "outline", "/outline [edit | regen]", "show the outline; edit it in $EDITOR; rebuild it from the facts"
-)
+def remove_facts(chat: ChatSession, rest: str) -> None:
+    ids = [t for t in re.split(r"[\s,，、]+", rest) if t]
+    if not ids:
+        raise UsageError(_("删除哪一条？/facts rm 3（或 F3）"))
+    new = chat.state.copy()
+    gone = [new.remove_fact(i) for i in ids]
+    stale = [
+        u
+        for u in chat.state.units()
+        if chat.state.text_of(u) and any(f.id in [g.id for g in gone] for f in u.facts)
+    ]
+    vid = chat.commit(new, "删除事实 " + "、".join(f.id for f in gone))
+    said = "；".join(_("已删除 {id} {text}", id=f.id, text=f.text) for f in gone)
+    chat.record("assistant", "reply", said, version=vid)
+    chat.out.say(said)
+    if stale:
+        chat.out.note(
+            _("草稿中{sections}仍写着它：/draft {key} 重新起草", sections=describe(stale), key=stale[0].key)
+        )
+
+
+def save_facts(chat: ChatSession, rest: str) -> None:
+    """The session's facts as a facts file (front matter, parts, groups), mode 600."""
+    from assistant.draft.facts import parse_facts
+
+    target = parse_target(rest, _("/facts save [文件] [--force]"))
+    default = beside_facts(chat, ".chat.md")
+    path = target.path or default
+    if not may_write(chat, path, target.force, "/facts save", default):
+        return
+    note = _("assistant chat 会话 {name} {version}的事实", name=chat.row.name, version=chat.version_label())
+    text = facts_markdown(chat.state.sheet, note)
+    # What is written must read back as these facts, or it is not worth writing.
+    back = [f.text for f in parse_facts(text, str(path)).facts()]
+    if back != [" ".join(f.text.split()) for f in chat.state.sheet.facts()]:
+        raise AssistantError(_("事实文件没有写入：写出的内容读回后与会话中的事实不一致"))
+    write_atomic(path, text, mode=PRIVATE)
+    where = str(path.resolve())
+    said = _("已把 {n} 条事实写入 {path}（仅本人可读写）", n=len(back), path=where)
+    # The file written is kept in the turn (section column): /status compares the facts with it.
+    chat.record("assistant", "facts_saved", said, section=where, version=chat.head)
+    chat.out.say(said)
+    chat.out.note(_("以后可用 assistant draft {path} 或 assistant chat {path} 使用这些事实", path=path))
+
+
+@command("outline", N_("/outline [edit | regen]"), N_("显示提纲；在编辑器中修改；按事实重建"))
 def cmd_outline(chat: ChatSession, arg: str) -> None:
     if not arg:
         outline = chat.state.outline()
         chat.out.say(outline.render().rstrip())
         for note in outline.notes:
-            chat.out.note(f"note: {note}")
+            chat.out.note(_("说明：{note}", note=note))
         return
     new = chat.state.copy()
     if arg == "edit":
         text = _edit(chat.state.outline().render())
         if text.strip() == chat.state.outline().render().strip():
-            chat.out.say("提纲未改动")
+            chat.out.say(_("提纲未改动"))
             return
         new.set_outline(text)
-        label = "编辑提纲"
+        label = "编辑提纲"  # version labels are the session's history, stored as written
     elif arg == "regen":
         new.set_outline(None)
         label = "按事实重建提纲"
     else:
-        raise UsageError("use /outline, /outline edit or /outline regen")
+        raise UsageError(_("用法：/outline、/outline edit 或 /outline regen"))
     vid = chat.commit(new, label)
     chat.record("assistant", "reply", label, version=vid)
     chat.out.say(new.outline().render().rstrip())
-    chat.out.note(f"{chat.version_label(vid)}：{label}")
+    chat.out.note(_("{version}：{label}", version=chat.version_label(vid), label=label))
 
 
 def _edit(text: str) -> str:
@@ -326,66 +450,79 @@ def _edit(text: str) -> str:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except OSError as exc:
             raise AssistantError(
-                f"cannot start the editor {editor!r} ({exc.strerror}); set $EDITOR"
+                _("无法启动编辑器 {editor}（{reason}）；请设置 $EDITOR", editor=editor, reason=exc.strerror)
             ) from None
         if code != 0:
-            raise AssistantError(f"the editor exited with status {code}; the outline is unchanged")
+            raise AssistantError(_("编辑器退出状态为 {code}，提纲未改动", code=code))
         return path.read_text(encoding="utf-8")
 
 
-@command("draft", "/draft [SECTION]", "draft the whole text, or one section (第二部分, （一）, 问题部分…)")
+@command("draft", N_("/draft [部分]"), N_("起草全文，或只起草一部分（第二部分、（一）、问题部分……）"))
 def cmd_draft(chat: ChatSession, arg: str) -> None:
     units = _units(chat, arg) if arg else chat.state.units()
     if not units:
-        raise UsageError(f"no section matches {arg!r} (/outline lists them)")
+        raise UsageError(_("没有与“{name}”对应的部分（/outline 列出各部分）", name=arg))
     draft(chat, units)
 
 
-@command("revise", "/revise SECTION INSTRUCTION", "revise a section by an instruction (needs a model)")
+@command("revise", N_("/revise 部分 要求"), N_("按要求修改一部分（需要语言模型）"))
 def cmd_revise(chat: ChatSession, arg: str) -> None:
     section, instruction = _split(arg)
     if not instruction:
-        raise UsageError("use /revise SECTION INSTRUCTION, e.g. /revise 第二部分 写得更具体些")
+        raise UsageError(_("用法：/revise 部分 要求，例如 /revise 第二部分 写得更具体些"))
     if chat.backend is None:
         raise UsageError(needs_model(chat))
     if not _units(chat, section):
-        raise UsageError(f"no section matches {section!r} (/outline lists them)")
+        raise UsageError(_("没有与“{name}”对应的部分（/outline 列出各部分）", name=section))
     turn = chat.record("user", "instruction", f"{section} {instruction.strip()}")
     revise(chat, section, instruction.strip(), turn)
 
 
-@command("sources", "/sources [SECTION]", "the example paragraphs retrieved for each section")
+def _no_index() -> AssistantError:
+    return AssistantError(_("没有范文索引（用 assistant index build 目录 建立，或设置 ASSISTANT_INDEX）"))
+
+
+@command("sources", N_("/sources [部分]"), N_("各部分检索到的范文段落"))
 def cmd_sources(chat: ChatSession, arg: str) -> None:
     from assistant.draft.pipeline import Drafter
 
     units = _units(chat, arg) if arg else chat.state.units()
     if chat.searcher is None:
-        raise AssistantError(
-            "no index of example reports (assistant index build PATH, or set ASSISTANT_INDEX)"
-        )
+        raise _no_index()
     drafter = Drafter(None, chat.searcher)
     for unit in units:
         hits = drafter.references(unit)
-        chat.out.say(f"{unit.key}" + ("" if hits else "：无（本节没有事实）" if not unit.facts else "：无"))
+        none = "" if hits else _("：无（本节没有事实）") if not unit.facts else _("：无")
+        chat.out.say(f"{unit.key}{none}")
         for h in hits:
-            path = " > ".join(h.heading_path) or "导语"
+            path = " > ".join(h.heading_path) or _("导语")
             chat.out.say(f"  《{h.report_title or h.report_id}》{path}")
             chat.out.note(f"    {_excerpt(h.text)}")
 
 
-@command("search", "/search TEXT", "search the example reports")
+# What a paragraph of an example report is (the index's role names), as /search shows it.
+ROLE_NAMES = {
+    "opening": N_("导语"),
+    "achievements": N_("做法成效"),
+    "problems": N_("存在问题"),
+    "plans": N_("下步打算"),
+    "closing": N_("结尾"),
+    "other": N_("其他"),
+}
+
+
+@command("search", N_("/search 文字"), N_("检索范文"))
 def cmd_search(chat: ChatSession, arg: str) -> None:
     from assistant.index.search import Query
 
     if not arg:
-        raise UsageError("what to search for? /search 宣传干部队伍老化")
+        raise UsageError(_("检索什么？/search 宣传干部队伍老化"))
     if chat.searcher is None:
-        raise AssistantError(
-            "no index of example reports (assistant index build PATH, or set ASSISTANT_INDEX)"
-        )
+        raise _no_index()
     for i, h in enumerate(chat.searcher.search(Query(arg, k=5)), 1):
+        role = _(ROLE_NAMES.get(h.role, h.role))
         chat.out.say(
-            f"{i}. 《{h.report_title or h.report_id}》{' > '.join(h.heading_path) or '导语'} [{h.role}]"
+            f"{i}. 《{h.report_title or h.report_id}》{' > '.join(h.heading_path) or _('导语')} [{role}]"
         )
         chat.out.note(f"   {_excerpt(h.text)}")
 
@@ -395,58 +532,73 @@ def _excerpt(text: str, n: int = 90) -> str:
     return flat if len(flat) <= n else flat[:n] + "……"
 
 
-@command("check", "/check", "the fidelity check of the whole draft")
+def _no_draft() -> UsageError:
+    return UsageError(_("还没有草稿：/draft 起草"))
+
+
+@command("check", "/check", N_("全文事实核对"))
 def cmd_check(chat: ChatSession, arg: str) -> None:
     if not chat.state.drafted:
-        raise UsageError("no draft yet: /draft writes one")
+        raise _no_draft()
     refs = [h.text for hits in chat.references.values() for h in hits]
     chat.out.say(check_all(chat.state, refs).render())
 
 
-@command("diff", "/diff", "unified diff of the last change")
+@command("diff", "/diff", N_("上一次改动的差异"))
 def cmd_diff(chat: ChatSession, arg: str) -> None:
-    chat.out.say(chat.diff().rstrip() or "the last change did not change the draft or the outline")
+    chat.out.say(chat.diff().rstrip() or _("上一次改动没有改变草稿或提纲"))
 
 
-@command("undo", "/undo", "go back to the previous version")
+@command("undo", "/undo", N_("退回上一版"))
 def cmd_undo(chat: ChatSession, arg: str) -> None:
     label = chat.undo()
-    said = f"已撤销“{label}”，回到{chat.version_label()}"
+    said = _("已撤销“{label}”，回到{version}", label=label, version=chat.version_label())
     chat.record("assistant", "reply", said, version=chat.head)
     chat.out.say(said)
 
 
-@command("save", "/save FILE", "write the draft as Markdown")
+@command(
+    "save", N_("/save 文件 [--force]"), N_("把草稿存为 Markdown（已有的文件先询问；脚本中加 --force 才覆盖）")
+)
 def cmd_save(chat: ChatSession, arg: str) -> None:
-    from assistant.draft.run import write_atomic
-
-    if not arg:
-        raise UsageError("where to? /save draft.md")
+    target = parse_target(arg, _("/save 文件 [--force]"))
+    if target.path is None:
+        raise UsageError(_("保存到哪里？/save 草稿.md"))
     if not chat.state.drafted:
-        raise UsageError("no draft yet: /draft writes one")
-    path = Path(arg).expanduser()
-    try:
-        write_atomic(path, chat.state.markdown())
-    except OSError as exc:
-        raise AssistantError(f"cannot write {path}: {exc.strerror or exc}") from None
-    chat.out.say(f"wrote {path} ({chat.version_label()})")
+        raise _no_draft()
+    if not may_write(chat, target.path, target.force, "/save", beside_facts(chat, ".draft.md")):
+        return
+    write_atomic(target.path, chat.state.markdown())
+    chat.out.say(
+        _("已保存草稿：{path}（{version}）", path=target.path.resolve(), version=chat.version_label())
+    )
 
 
-@command("export", "/export FILE.docx", "export the draft to Word in the official layout")
+@command("export", N_("/export 文件.docx [--force]"), N_("按公文格式导出 Word（已有的文件同样先询问）"))
 def cmd_export(chat: ChatSession, arg: str) -> None:
-    if not arg or not arg.lower().endswith(".docx"):
-        raise UsageError("give a .docx file: /export draft.docx")
+    target = parse_target(arg, _("/export 文件.docx [--force]"))
+    if target.path is None or target.path.suffix.lower() != ".docx":
+        raise UsageError(_("请给出 .docx 文件名：/export 草稿.docx"))
     if not chat.state.drafted:
-        raise UsageError("no draft yet: /draft writes one")
+        raise _no_draft()
+    if not may_write(chat, target.path, target.force, "/export", beside_facts(chat, ".draft.docx")):
+        return
     from assistant.document import parse_draft
     from assistant.export.docx_writer import export_docx
 
-    path = Path(arg).expanduser()
-    export_docx(parse_draft(chat.state.markdown()), path, force=True, source=f"session {chat.row.name}")
-    chat.out.say(f"wrote {path} ({chat.version_label()})")
+    # Overwriting was settled above (asked, or --force); export_docx writes atomically.
+    export_docx(
+        parse_draft(chat.state.markdown()),
+        target.path,
+        force=True,
+        source=_("会话 {name}", name=chat.row.name),
+    )
+    chat.out.say(
+        _("已导出 Word：{path}（{version}）", path=target.path.resolve(), version=chat.version_label())
+    )
 
 
-@command("model", "/model [NAME]", "show the backend and the models it offers; switch model")
+@command("model", N_("/model [模型名]"), N_("显示后端和可用的模型；切换模型"))
 def cmd_model(chat: ChatSession, arg: str) -> None:
     if arg:
         if chat.backend is None:
@@ -456,43 +608,78 @@ def cmd_model(chat: ChatSession, arg: str) -> None:
     chat.out.say(chat.backend_line())
     if not arg and chat.backend is not None and hasattr(chat.backend, "list_models"):
         try:
-            chat.out.note("models: " + ", ".join(chat.backend.list_models()))
+            chat.out.note(_("可用模型：{models}", models="、".join(chat.backend.list_models())))
         except AssistantError as exc:
-            chat.out.note(f"(cannot list models: {exc})")
+            chat.out.note(_("（无法列出模型：{error}）", error=exc))
 
 
-@command("status", "/status", "session, backend and the token budget of the last request")
+@command("status", "/status", N_("会话、事实文件、后端和上次请求的用量"))
 def cmd_status(chat: ChatSession, arg: str) -> None:
     total = chat.store.version_count(chat.row.id)
     facts = len(chat.state.sheet.facts())
-    chat.out.say(f"session: {chat.row.name} — facts from {chat.row.facts_source}, {facts} facts")
+    chat.out.say(_("会话：{name}", name=chat.row.name))
     chat.out.say(
-        f"document: {chat.version_label()} of {total} versions; "
-        + ("drafted" if chat.state.drafted else "not drafted yet")
+        _("事实文件：{path}（会话中现有 {n} 条事实）", path=chat.row.facts_source or _("（无）"), n=facts)
     )
-    chat.out.say(f"backend: {chat.backend_line()}")
+    chat.out.say(facts_state_line(chat))
+    drafted = _("已起草") if chat.state.drafted else _("尚未起草")
+    chat.out.say(
+        _(
+            "文档：{version}，共 {total} 版；{drafted}",
+            version=chat.version_label(),
+            total=total,
+            drafted=drafted,
+        )
+    )
+    chat.out.say(_("后端：{backend}", backend=chat.backend_line()))
     if chat.last_tokens:
         usage = chat.last_usage
         counted = (
-            f"; the endpoint counted {usage.get('prompt_tokens', 0)} in, {usage.get('completion_tokens', 0)} out"
+            _(
+                "；接口计数：输入 {prompt}，输出 {completion}",
+                prompt=usage.get("prompt_tokens", 0),
+                completion=usage.get("completion_tokens", 0),
+            )
             if usage
             else ""
         )
-        chat.out.say(f"last request: about {chat.last_tokens} of {chat.opts.budget} tokens budgeted{counted}")
+        chat.out.say(
+            _(
+                "上次请求：约 {tokens} 个 token（预算 {budget}）{counted}",
+                tokens=chat.last_tokens,
+                budget=chat.opts.budget,
+                counted=counted,
+            )
+        )
     else:
-        chat.out.say(f"last request: none yet (budget {chat.opts.budget} tokens)")
+        chat.out.say(_("上次请求：暂无（预算 {budget} 个 token）", budget=chat.opts.budget))
 
 
-@command("history", "/history [N]", "the last N turns (default 10)")
+def facts_state_line(chat: ChatSession) -> str:
+    """Whether the facts in the session differ from the last facts file written or read."""
+    change = chat.unsaved_facts()
+    if not change.added and not change.removed:
+        return _("事实：与 {path} 一致", path=change.where)
+    return _(
+        "事实：自上次保存以来新增 {added} 条、删除 {removed} 条，尚未写入文件（/facts save 保存）",
+        added=len(change.added),
+        removed=len(change.removed),
+    )
+
+
+STATUS = {"streaming": N_("生成中"), "interrupted": N_("已中断"), "error": N_("出错")}
+
+
+@command("history", N_("/history [N]"), N_("最近 N 轮对话（默认 10）"))
 def cmd_history(chat: ChatSession, arg: str) -> None:
     n = int(arg) if arg.isdigit() else 10
     for t in chat.store.turns(chat.row.id, limit=n + 1)[:-1]:  # not this /history itself
-        who = "you" if t["role"] == "user" else "assistant"
-        mark = f" [{t['status']}]" if t["status"] != "done" else ""
-        chat.out.say(f"{t['created_at'][11:19]} {who}{mark}: {_excerpt(t['text'] or '', 70)}")
+        who = _("你") if t["role"] == "user" else _("助手")
+        mark = f" [{_(STATUS.get(t['status'], t['status']))}]" if t["status"] != "done" else ""
+        chat.out.say(f"{t['created_at'][11:19]} {who}{mark}：{_excerpt(t['text'] or '', 70)}")
 
 
-@command("exit", "/exit", "leave (everything is already saved; assistant chat --continue resumes)")
+@command("exit", "/exit", N_("退出（一切已随时保存；assistant chat --continue 可继续）"))
 def cmd_exit(chat: ChatSession, arg: str) -> bool:
     return False
 

@@ -16,6 +16,7 @@ from assistant.check.fidelity import CheckReport, check_draft
 from assistant.draft import offline
 from assistant.draft.pipeline import Drafter, SectionFacts, Unit, clean_section_text
 from assistant.errors import AssistantError, BackendError
+from assistant.i18n import _
 
 # (kind, data): "section" {key} when a unit starts, "delta" {key, text} as text streams in.
 OnEvent = Callable[[str, dict[str, Any]], None]
@@ -86,14 +87,16 @@ def draft_units(
         on_event("section", {"key": unit.key})
         if watched is None or not unit.facts:
             text = offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
-            on_event("delta", {"key": unit.key, "text": text or "（本节没有事实）"})
+            on_event("delta", {"key": unit.key, "text": text or _("（本节没有事实）")})
             out.texts[current_id] = text
             out.done.append(unit)
             continue
         try:
             refs = drafter.references(unit)
         except AssistantError as exc:
-            on_event("warning", {"message": f"retrieval failed for {unit.key}: {exc}"})
+            on_event(
+                "warning", {"message": _("{section} 检索范文失败：{error}", section=unit.key, error=exc)}
+            )
             refs = []
         except KeyboardInterrupt:
             out.interrupted = True

@@ -8,15 +8,18 @@ import sys
 from typing import Any
 
 from assistant.chat.commands import dispatch
-from assistant.chat.output import Output
+from assistant.chat.output import Output, display_width
 from assistant.chat.session import ChatOptions, ChatSession
 from assistant.chat.store import Store
 from assistant.errors import AssistantError
+from assistant.i18n import _
 
-KEYS_HELP = (
-    "Enter sends; Esc then Enter, or a line ending in \\, continues on a new line; "
-    "Ctrl-C stops an answer (what arrived is kept); /help lists commands; /exit leaves."
-)
+
+def keys_help() -> str:
+    return _(
+        "回车发送；先按 Esc 再回车，或在行末输入 \\ 后回车，可换行继续输入；"
+        "Ctrl-C 停止正在生成的回答（已收到的内容保留）；/help 列出命令；/exit 退出。"
+    )
 
 
 def main(opts: ChatOptions, *, list_sessions: bool = False) -> None:
@@ -30,20 +33,55 @@ def main(opts: ChatOptions, *, list_sessions: bool = False) -> None:
         chat, how = ChatSession.open(opts, out, store)
         chat.connect_backend()
         facts = len(chat.state.sheet.facts())
+        if sys.stdin.isatty():  # someone can answer (stdout may be piped: the question goes to stderr)
+            out.ask = _ask_terminal
         if interactive:
-            out.say(f"assistant chat — {how} (facts: {chat.row.facts_source}, {facts} facts)")
-            out.say(f"backend: {chat.backend_line()}")
-            out.note(KEYS_HELP)
-            out.note(
-                "Type new facts (- …) or an instruction (把第二部分写得更具体些); everything is saved as you go."
+            out.say(
+                _(
+                    "assistant chat — {how}（事实文件：{path}，{n} 条事实）",
+                    how=how,
+                    path=chat.row.facts_source,
+                    n=facts,
+                )
             )
+            out.say(_("后端：{backend}", backend=chat.backend_line()))
+            out.note(keys_help())
+            out.note(_("输入新事实（- ……）或修改要求（把第二部分写得更具体些）；所有内容随时保存。"))
         else:
-            print(f"chat: {how}; backend: {chat.backend_line()}", file=sys.stderr, flush=True)
+            print(
+                _("对话：{how}；后端：{backend}", how=how, backend=chat.backend_line()),
+                file=sys.stderr,
+                flush=True,
+            )
         (_loop_tty if interactive else _loop_pipe)(chat, out)
+        remind_unsaved_facts(chat, out)
         if out.errors and not interactive:  # a script learns that something failed
-            raise AssistantError(f"{out.errors} input(s) failed (see the errors above); the session is saved")
+            raise AssistantError(_("有 {n} 条输入出错（见上面的错误信息）；会话已保存", n=out.errors))
     finally:
         store.close()
+
+
+def _ask_terminal(question: str) -> str:
+    """One line from the terminal (prompt_toolkit is between prompts when a command asks)."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line
+
+
+def remind_unsaved_facts(chat: ChatSession, out: Output) -> None:
+    """Facts added in the chat live in the session only until /facts save writes them."""
+    change = chat.unsaved_facts()
+    if change.added or change.removed:
+        out.note(
+            _(
+                "提示：本会话新增 {added} 条、删除 {removed} 条事实，还没有写入事实文件（/facts save 保存）",
+                added=len(change.added),
+                removed=len(change.removed),
+            )
+        )
 
 
 def run_line(chat: ChatSession, out: Output, text: str) -> bool:
@@ -52,7 +90,7 @@ def run_line(chat: ChatSession, out: Output, text: str) -> bool:
         return dispatch(chat, text)
     except KeyboardInterrupt:
         out.end_stream()
-        out.note("interrupted")
+        out.note(_("已中断"))
         return True
     except AssistantError as exc:
         _report(chat, out, str(exc))
@@ -60,7 +98,15 @@ def run_line(chat: ChatSession, out: Output, text: str) -> bool:
     except Exception as exc:  # a bug must not cost the user the session
         if os.environ.get("ASSISTANT_DEBUG", "") not in ("", "0"):
             raise
-        _report(chat, out, f"{type(exc).__name__}: {exc} (set ASSISTANT_DEBUG=1 for the traceback)")
+        _report(
+            chat,
+            out,
+            _(
+                "意外错误 {kind}：{detail}（设置 ASSISTANT_DEBUG=1 可查看详细信息）",
+                kind=type(exc).__name__,
+                detail=exc,
+            ),
+        )
         return True
 
 
@@ -130,9 +176,9 @@ def _loop_tty(chat: ChatSession, out: Output) -> None:
 def print_sessions(store: Store, out: Output) -> None:
     rows = store.list_sessions()
     if not rows:
-        out.say("no chat sessions yet (start one: assistant chat FACTS)")
+        out.say(_("还没有对话会话（新建：assistant chat 事实文件）"))
         return
-    table = [("name", "facts", "updated", "versions")] + [
+    table = [(_("会话"), _("事实文件"), _("更新时间"), _("版本数"))] + [
         (
             r["name"],
             r["facts_source"] or "",
@@ -141,6 +187,7 @@ def print_sessions(store: Store, out: Output) -> None:
         )
         for r in rows
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    widths = [max(display_width(row[i]) for row in table) for i in range(3)]
     for row in table:
-        out.say("  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
+        cells = [cell + " " * (w - display_width(cell)) for cell, w in zip(row[:3], widths, strict=True)]
+        out.say("  ".join(cells) + "  " + row[3])

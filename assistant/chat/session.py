@@ -11,14 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from assistant.chat.context import DEFAULT_BUDGET
+from assistant.chat.files import same_file
 from assistant.chat.output import Output
 from assistant.chat.state import DocState
 from assistant.chat.store import SessionRow, Store
 from assistant.errors import AssistantError, UsageError
+from assistant.i18n import _
 
 # Seconds between writes of a streaming answer. 0: every piece is stored before it is shown, so a
 # killed terminal loses nothing it displayed (cheap: the store commits without fsync, see store.py).
 CHECKPOINT_EVERY = 0.0
+
+
+@dataclass
+class FactsChange:
+    """The facts of the session against the last facts file written (/facts save) or read."""
+
+    where: str  # that file
+    added: list[str]
+    removed: list[str]
 
 
 @dataclass
@@ -62,50 +73,61 @@ class ChatSession:
 
         store = store or Store()
         if opts.session and opts.resume:
-            raise UsageError("give --session NAME or --continue, not both")
+            raise UsageError(_("--session 名称 和 --continue 只能用一个，不能同时使用"))
         row = None
         if opts.session:
             row = store.session(opts.session)
         elif opts.resume:
             row = store.last_session()
             if row is None:
-                raise UsageError("no chat session to continue; start one with: assistant chat FACTS")
+                raise UsageError(_("没有可以继续的对话会话；新建会话：assistant chat 事实文件"))
         if row is not None:
             head = store.version(row.head) if row.head else None
             if head is None:
                 raise AssistantError(
-                    f"session {row.name!r} has no saved document (was it created by a newer version?)"
+                    _("会话 {name} 没有保存的文档（是否由更新版本的程序创建？）", name=row.name)
                 )
             state = DocState.restore(head.facts_json, head.outline_text, head.sections)
             chat = cls(store, row, state, opts, out)
             chat.last_change = (head.parent, head.id)
-            how = f"resumed session {row.name} (version {store.version_number(row.id, head.id)} of {store.version_count(row.id)})"
-            if opts.facts is not None and str(opts.facts) != row.facts_source:
+            how = _(
+                "已恢复会话 {name}（第{n}版，共 {total} 版）",
+                name=row.name,
+                n=store.version_number(row.id, head.id),
+                total=store.version_count(row.id),
+            )
+            if opts.facts is not None and not same_file(opts.facts, Path(row.facts_source)):
                 out.note(
-                    f"note: session {row.name} keeps its own facts; {opts.facts} was not read (/facts add adds facts)"
+                    _(
+                        "提示：会话 {name} 使用自己保存的事实，没有读取 {path}（/facts add 可补充事实）",
+                        name=row.name,
+                        path=opts.facts,
+                    )
                 )
             chat._recover()
             if opts.outline is not None:
                 chat._outline_from_file(opts.outline)
             return chat, how
         if opts.facts is None:
-            raise UsageError("a new chat needs a facts file: assistant chat FACTS [--session NAME]")
+            raise UsageError(_("新会话需要事实文件：assistant chat 事实文件 [--session 名称]"))
         sheet = load_facts(opts.facts, overrides=opts.meta)
         state = DocState(sheet)
         name = opts.session or _auto_name(store, opts.facts)
-        row = store.create_session(name, str(opts.facts))
+        # The absolute path: the session may be resumed from another folder, and it is the file
+        # /save and /facts save must never write over.
+        row = store.create_session(name, str(opts.facts.absolute()))
         chat = cls(store, row, state, opts, out)
         chat.commit(state, f"载入事实 {opts.facts.name}")
         if opts.outline is not None:
             chat._outline_from_file(opts.outline)
-        return chat, f"new session {name}"
+        return chat, _("新会话 {name}", name=name)
 
     def _outline_from_file(self, path: Path) -> None:
         from assistant.corpus.loader import decode_bytes
 
         if not path.exists():
-            raise UsageError(f"{path}: no such outline file")
-        text, _ = decode_bytes(path.read_bytes(), str(path))
+            raise UsageError(_("{path}：找不到提纲文件", path=path))
+        text, _encoding = decode_bytes(path.read_bytes(), str(path))
         new = self.state.copy()
         new.set_outline(text)
         self.commit(new, f"提纲取自 {path.name}")
@@ -123,8 +145,11 @@ class ChatSession:
                 )
                 n = self.store.version_number(self.row.id, version)
                 self.out.note(
-                    f"上次的回答在生成中被中断：已收到的 {sum(len(t) for t in pending.values())} 字保存为第{n}版"
-                    "（/diff 查看，/undo 回到中断前）"
+                    _(
+                        "上次的回答在生成中被中断：已收到的 {chars} 字保存为第{n}版（/diff 查看，/undo 回到中断前）",
+                        chars=sum(len(t) for t in pending.values()),
+                        n=n,
+                    )
                 )
             self.store.update_turn(turn["id"], status="interrupted", version=version)
 
@@ -160,7 +185,7 @@ class ChatSession:
 
     def version_label(self, vid: int | None = None) -> str:
         vid = vid or self.head
-        return f"第{self.store.version_number(self.row.id, vid)}版" if vid else "（无）"
+        return _("第{n}版", n=self.store.version_number(self.row.id, vid)) if vid else _("（无）")
 
     def record(self, role: str, kind: str, text: str, **kw: Any) -> int:
         return self.store.add_turn(self.row.id, role, kind, text, **kw)
@@ -183,10 +208,10 @@ class ChatSession:
 
     def undo(self) -> str:
         if self.head is None:
-            raise UsageError("nothing to undo")
+            raise UsageError(_("没有可以撤销的改动"))
         current = self.store.version(self.head)
         if current is None or current.parent is None:
-            raise UsageError("nothing to undo: this is the first version")
+            raise UsageError(_("没有可以撤销的改动：这是第一版"))
         parent = self.store.version(current.parent)
         assert parent is not None
         self.store.set_head(self.row.id, parent.id)
@@ -201,12 +226,12 @@ class ChatSession:
         after = self.store.version(after_id) if after_id else None
         if after is None:
             return ""
-        a_label = self.version_label(before_id) if before else "（空）"
+        a_label = self.version_label(before_id) if before else _("（空）")
         b_label = self.version_label(after_id)
         chunks: list[str] = []
         for name, a, b in (
-            ("草稿", before.markdown if before else "", after.markdown),
-            ("提纲", _outline_view(before) if before else "", _outline_view(after)),
+            (_("草稿"), before.markdown if before else "", after.markdown),
+            (_("提纲"), _outline_view(before) if before else "", _outline_view(after)),
         ):
             if a != b:
                 lines = difflib.unified_diff(
@@ -231,7 +256,7 @@ class ChatSession:
         )
         self.backend = make_backend(opts)
         if self.backend is None:
-            self.backend_note = "--offline" if self.opts.offline else "no endpoint configured"
+            self.backend_note = "--offline" if self.opts.offline else _("没有配置模型接口")
 
     @property
     def searcher(self) -> Any | None:
@@ -244,11 +269,33 @@ class ChatSession:
 
     def backend_line(self) -> str:
         if self.backend is None:
-            return f"offline ({self.backend_note}): facts, outline, offline drafting, check, sources, save, export"
+            return _("离线（{why}）：可用事实、提纲、离线起草、核对、范文、保存、导出", why=self.backend_note)
         endpoint = getattr(self.backend, "endpoint", "")
         from assistant.log import redact_url
 
-        return f"{self.backend.name} {self.backend.model or '(model from the endpoint)'} @ {redact_url(endpoint)}"
+        model = self.backend.model or _("（由接口决定模型）")
+        return f"{self.backend.name} {model} @ {redact_url(endpoint)}"
+
+    # -- the facts on disk --------------------------------------------------------------------
+    def facts_path(self) -> Path | None:
+        return Path(self.row.facts_source) if self.row.facts_source else None
+
+    def facts_files(self) -> list[Path]:
+        """Files no command may write: the session's facts file, and one given on the command line."""
+        own = [p for p in (self.facts_path(), self.opts.facts) if p is not None]
+        return own
+
+    def unsaved_facts(self) -> FactsChange:
+        from collections import Counter
+
+        saved = self.store.last_turn(self.row.id, "facts_saved")
+        base = self.store.version(saved["version"]) if saved and saved["version"] else None
+        where = saved["section"] if base is not None and saved is not None else self.row.facts_source
+        if base is None:
+            base = self.store.first_version(self.row.id)
+        before = Counter(f.text for f in _sheet(base.facts_json).facts()) if base else Counter()
+        now = Counter(f.text for f in self.state.sheet.facts())
+        return FactsChange(where, list((now - before).elements()), list((before - now).elements()))
 
 
 class Checkpoint:
@@ -292,6 +339,12 @@ class Checkpoint:
             pending_json=None,
             usage_json=json.dumps(usage or {}),
         )
+
+
+def _sheet(facts_json: str) -> Any:
+    from assistant.chat.state import sheet_from_dict
+
+    return sheet_from_dict(json.loads(facts_json))
 
 
 def _outline_view(version: Any) -> str:

@@ -18,6 +18,7 @@ from assistant.draft.facts import Fact, FactGroup, FactPart, FactSheet, classify
 from assistant.draft.outline import DEFAULT_HEADINGS, Outline, build_outline, parse_outline, topic_of
 from assistant.draft.pipeline import Unit, units_of
 from assistant.errors import UsageError
+from assistant.i18n import _
 from assistant.text import char_ngrams, jaccard
 
 UNDRAFTED = "<!-- 未起草：用 /draft 起草本节 -->"
@@ -99,7 +100,7 @@ class DocState:
     def add_fact(self, text: str) -> Fact:
         text = re.sub(r"^(?:[-*+•·]|\d+[.、)）]|[（(]\d+[)）])\s*", "", text.strip()).strip()
         if not text:
-            raise UsageError("an empty fact: write the fact after /facts add")
+            raise UsageError(_("事实是空的：请在 /facts add 后写上事实"))
         facts = self.sheet.facts()
         number = max((int(f.id[1:]) for f in facts if f.id[1:].isdigit()), default=0) + 1
         previous = facts[-1].role if facts else "achievements"
@@ -134,14 +135,14 @@ class DocState:
                         group.facts.remove(f)
                         if not self.sheet.facts():
                             group.facts.append(f)
-                            raise UsageError("cannot remove the last fact: a draft needs at least one")
+                            raise UsageError(_("不能删除最后一条事实：起草至少需要一条事实"))
                         self._changed()
                         return f
-        raise UsageError(f"no fact {want}: /facts lists them")
+        raise UsageError(_("没有事实 {id}（/facts 列出全部事实）", id=want))
 
     def set_outline(self, text: str | None) -> None:
         if text is not None:
-            parse_outline(text, "the outline")  # raises InputError with the bad line
+            parse_outline(text, _("提纲"))  # raises InputError with the bad line
         self.outline_text = text
         self._changed()
 
@@ -169,7 +170,7 @@ def outline_for(sheet: FactSheet, outline_text: str | None) -> Outline:
     # Same as build_outline(sheet, FILE), from text: the user's headings, facts placed by likeness.
     from assistant.draft.outline import place_facts
 
-    outline = Outline(sheet.title, parse_outline(outline_text, "the outline"), source="file")
+    outline = Outline(sheet.title, parse_outline(outline_text, _("提纲")), source="file")
     place_facts(outline, sheet)
     return outline
 
@@ -250,4 +251,4 @@ def where_is(outline: Outline, fact_id: str) -> str:
         for child in part.children:
             if any(f.id == fact_id for f in child.facts):
                 return f"{part.heading} > {child.heading}"
-    return "（未归入任何部分）"
+    return _("（未归入任何部分）")

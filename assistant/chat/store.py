@@ -202,6 +202,12 @@ class Store:
             bool(row["interrupted"]),
         )
 
+    def first_version(self, session_id: int) -> VersionRow | None:
+        row = self.db.execute(
+            "SELECT id FROM versions WHERE session_id = ? ORDER BY id LIMIT 1", (session_id,)
+        ).fetchone()
+        return self.version(row["id"]) if row else None
+
     def version_count(self, session_id: int) -> int:
         return int(
             self.db.execute("SELECT COUNT(*) FROM versions WHERE session_id = ?", (session_id,)).fetchone()[0]
@@ -253,6 +259,11 @@ class Store:
             "SELECT * FROM turns WHERE session_id = ? ORDER BY id DESC LIMIT ?", (session_id, limit)
         )
         return list(reversed(list(rows)))
+
+    def last_turn(self, session_id: int, kind: str) -> sqlite3.Row | None:
+        q = "SELECT * FROM turns WHERE session_id = ? AND kind = ? ORDER BY id DESC LIMIT 1"
+        row: sqlite3.Row | None = self.db.execute(q, (session_id, kind)).fetchone()
+        return row
 
     def streaming_turns(self, session_id: int) -> list[sqlite3.Row]:
         """Answers that were still streaming when the process died."""

@@ -50,7 +50,7 @@ app.command("search")(index_cli.search)
 app.add_typer(eval_cli.app, name="eval")
 app.add_typer(log_cli.app, name="log")
 app.command("export")(export_cmd)
-app.command("chat")(chat_cli.chat)
+app.command("chat", help=chat_cli.HELP)(chat_cli.chat)
 
 
 def main() -> None:

@@ -9,24 +9,32 @@ import typer
 
 from assistant.cli.common import ApiKeyOpt, BaseUrlOpt, EmbedderOpt, IndexOpt, ModelOpt, TimeoutOpt
 from assistant.cli.draft import OutlineOpt
+from assistant.i18n import _
+
+HELP = _(
+    "在对话中修改草稿：补充事实、起草、按要求修改某一部分、撤销、保存。\n\n"
+    "每一轮对话和每一版文档都随时保存；--continue（或 --session 名称）从上次停下的地方继续。"
+)
 
 
 def chat(
     facts: Annotated[
-        Path | None, typer.Argument(help="Facts file for a new session (.md, .txt or .docx).")
+        Path | None,
+        typer.Argument(
+            metavar="FACTS", help=_("新会话的事实文件（.md、.txt 或 .docx）。"), show_default=False
+        ),
     ] = None,
     outline: OutlineOpt = None,
     session: Annotated[
-        str | None, typer.Option("--session", "-s", help="Resume this named session (created if new).")
+        str | None,
+        typer.Option("--session", "-s", metavar="NAME", help=_("继续这个名称的会话（没有则新建）。")),
     ] = None,
-    resume: Annotated[bool, typer.Option("--continue", "-c", help="Resume the last session.")] = False,
+    resume: Annotated[bool, typer.Option("--continue", "-c", help=_("继续上一次的会话。"))] = False,
     offline: Annotated[
-        bool, typer.Option("--offline", help="No model: offline drafting, facts, outline, check.")
+        bool, typer.Option("--offline", help=_("不用模型：离线起草、事实、提纲、核对。"))
     ] = False,
-    list_: Annotated[bool, typer.Option("--list", help="List the saved sessions and exit.")] = False,
-    budget: Annotated[
-        int, typer.Option("--budget", min=500, help="Token budget of a revision request.")
-    ] = 6000,
+    list_: Annotated[bool, typer.Option("--list", help=_("列出已保存的会话后退出。"))] = False,
+    budget: Annotated[int, typer.Option("--budget", min=500, help=_("每次修改请求的 token 预算。"))] = 6000,
     index: IndexOpt = None,
     embedder: EmbedderOpt = None,
     base_url: BaseUrlOpt = None,
@@ -34,9 +42,7 @@ def chat(
     model: ModelOpt = None,
     timeout: TimeoutOpt = None,
 ) -> None:
-    """Work on a draft in conversation: add facts, draft, revise sections by instruction, undo, save.
-
-    Every turn and version is saved as you go; --continue (or --session NAME) picks up where you left."""
+    """The `chat` command (its help is HELP, registered in assistant.cli.app)."""
     from assistant.chat.repl import main
     from assistant.chat.session import ChatOptions
 
