@@ -52,7 +52,8 @@ from docx.text.run import Run
 from lxml import etree
 
 from assistant.document import Block, DraftDoc, split_number, split_run_in
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError, UsageError
+from assistant.i18n import _
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37, 35, 28, 26
@@ -126,7 +127,7 @@ _STYLE_IDS = {STYLE_TITLE: "GWTitle", STYLE_SIGNATURE: "GWSignature"} | {
 
 
 def export_docx(
-    doc: DraftDoc, out: Path, *, force: bool = False, char_grid: bool = False, source: str = "the draft"
+    doc: DraftDoc, out: Path, *, force: bool = False, char_grid: bool = False, source: str = ""
 ) -> Path:
     """Write ``doc`` to ``out`` (atomically) and return ``out``.
 
@@ -134,14 +135,25 @@ def export_docx(
     do; Word and WPS honour it). False drops the character grid and condenses characters by
     0.25 pt instead, which gives the same 28 × 22 page in LibreOffice too (LibreOffice 7.x puts
     each character in two grid cells when the grid pitch is below the font size).
-    Raises InputError when ``doc`` is empty or has no title (``source`` names it in the message)
-    and AssistantError when ``out`` exists and ``force`` is false, or cannot be written."""
+    Raises InputError when ``doc`` is empty or has no title (``source`` names it in the message),
+    UsageError when ``out`` exists and ``force`` is false (or is a folder, or its folder is
+    missing), and AssistantError when it cannot be written."""
     _require_draft(doc, source)
     out = Path(out)
     _check_target(out, force)
     document = build_document(doc, char_grid=char_grid)
     _save_atomic(document, out)
     return out
+
+
+def docx_bytes(doc: DraftDoc, *, char_grid: bool = False, source: str = "") -> bytes:
+    """The .docx file of ``doc`` as bytes (for stdout); raises as export_docx does for ``doc``."""
+    import io
+
+    _require_draft(doc, source)
+    buffer = io.BytesIO()
+    build_document(doc, char_grid=char_grid).save(buffer)
+    return buffer.getvalue()
 
 
 def build_document(doc: DraftDoc, *, char_grid: bool = False) -> Document:
@@ -161,19 +173,20 @@ def build_document(doc: DraftDoc, *, char_grid: bool = False) -> Document:
 
 
 def _require_draft(doc: DraftDoc, source: str) -> None:
+    source = source or _("草稿")
     if not doc.blocks:
-        raise InputError(f"{source} is empty: it has no title line (# …); is it a draft?")
+        raise InputError(_("{source} 是空的，没有可导出的内容", source=source))
     if doc.title_block is None:
-        raise InputError(f"{source} has no title line (# …); is it a draft?")
+        raise InputError(_("{source} 没有标题行（“# 标题”），不像是草稿", source=source))
 
 
 def _check_target(out: Path, force: bool) -> None:
     if out.is_dir():
-        raise AssistantError(f"{out} is a directory; give a .docx file name")
+        raise UsageError(_("{path} 是文件夹；请给出 .docx 文件名", path=out))
     if out.exists() and not force:
-        raise AssistantError(f"{out} already exists; pass --force to overwrite it")
+        raise UsageError(_("{path} 已存在；如要覆盖，请加 --force", path=out))
     if not out.parent.is_dir():
-        raise AssistantError(f"cannot write {out}: directory {out.parent} does not exist")
+        raise UsageError(_("无法写入 {path}：文件夹 {folder} 不存在", path=out, folder=out.parent))
 
 
 def _save_atomic(document: Document, out: Path) -> None:
@@ -185,7 +198,7 @@ def _save_atomic(document: Document, out: Path) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise AssistantError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise AssistantError(_("无法写入 {path}：{reason}", path=out, reason=exc.strerror or exc)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
