@@ -17,7 +17,7 @@ from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
 
 from assistant.document import parse_draft
-from assistant.errors import AssistantError, InputError
+from assistant.errors import InputError, UsageError
 from assistant.export import export_docx
 from assistant.export.docx_writer import title_lines
 
@@ -221,7 +221,7 @@ def test_without_the_character_grid_characters_are_condensed(tmp_path: Path) -> 
 def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = _export(tmp_path)
     out.write_bytes(b"keep me")
-    with pytest.raises(AssistantError, match="--force"):
+    with pytest.raises(UsageError, match="已存在；如要覆盖，请加 --force"):
         _export(tmp_path)
     assert out.read_bytes() == b"keep me"
     _export(tmp_path, force=True)
@@ -233,7 +233,7 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     "markdown", ["", "<!-- 只有注释 -->\n", "今年以来，我们做了很多工作。\n\n## 一、情况\n"]
 )
 def test_refuses_input_that_is_not_a_draft(tmp_path: Path, markdown: str) -> None:
-    with pytest.raises(InputError, match=r"has no title line \(# …\); is it a draft\?"):
+    with pytest.raises(InputError, match=r"是空的，没有可导出的内容|没有标题行（“# 标题”），不像是草稿"):
         _export(tmp_path, markdown)
     assert not (tmp_path / "out.docx").exists()
 
@@ -282,13 +282,15 @@ def test_cli_errors(tmp_path: Path) -> None:
     missing = _cli("missing.md", "-o", "out.docx", cwd=tmp_path)
     assert missing.returncode == 3 and "missing.md" in missing.stderr and missing.stderr.startswith("错误：")
 
-    (tmp_path / "latin1.md").write_bytes("# 标题".encode("gbk"))
-    assert _cli("latin1.md", cwd=tmp_path).returncode == 3
+    (tmp_path / "latin1.md").write_bytes("# Résumé\n\nCafé crème à la carte, déjà vu.\n".encode("latin-1"))
+    undecodable = _cli("latin1.md", cwd=tmp_path)
+    assert undecodable.returncode == 3 and "latin1.md" in undecodable.stderr
+    assert undecodable.stderr.count("\n") == 1 and not (tmp_path / "latin1.docx").exists()
 
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
     (tmp_path / "out.docx").write_bytes(b"old")
     exists = _cli("draft.md", "-o", "out.docx", cwd=tmp_path)
-    assert exists.returncode == 1 and "--force" in exists.stderr
+    assert exists.returncode == 2 and exists.stderr == "错误：out.docx 已存在；如要覆盖，请加 --force\n"
     assert (tmp_path / "out.docx").read_bytes() == b"old"
     forced = _cli("draft.md", "-o", "out.docx", "--force", cwd=tmp_path)
     assert forced.returncode == 0 and "out.docx" in forced.stderr

@@ -40,6 +40,7 @@ def export_cmd(
         bool,
         typer.Option(
             "--char-grid/--no-char-grid",
+            show_default=False,  # the help says what the default is
             help=_(
                 "用 Word 的字符网格排成每行28字（Word、WPS 支持，LibreOffice 不支持）。"
                 "默认用行网格并略微紧缩字距排满28字，各软件显示一致。"
