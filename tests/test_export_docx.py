@@ -190,10 +190,36 @@ def test_signature_and_date_right_aligned_at_the_end(exported: docx.document.Doc
     *_, before, signature, date = exported.paragraphs
     assert before.text == ""  # blank line before the signature
     assert (signature.text, date.text) == ("市工业园区党工委", "2024年9月30日")
+    # GB/T 9704 7.3.5.1: the date 右空四字, the unit centred on it. Both lines are centred with the
+    # same indents, so they are centred on each other in any font; the axis is the centre of a
+    # date (6.5 characters: 7 digits of half a character) ending 4 characters from the right edge.
+    char = Twips(round((210 - 28 - 26) / 25.4 * 1440 / 28))
     for paragraph in (signature, date):
-        assert _effective(paragraph, "alignment") == WD_ALIGN_PARAGRAPH.RIGHT
-        assert _effective(paragraph, "right_indent") == Pt(64)
+        assert _effective(paragraph, "alignment") == WD_ALIGN_PARAGRAPH.CENTER
         assert _effective(paragraph, "first_line_indent") == 0
+        assert paragraph.paragraph_format.right_indent == 0
+        ind = paragraph._p.pPr.find(qn("w:ind"))
+        assert ind.get(qn("w:rightChars")) == "0" and ind.get(qn("w:leftChars")) == "1350"
+    left = signature.paragraph_format.left_indent
+    assert left == date.paragraph_format.left_indent
+    axis = (left + 28 * char) / 2
+    assert axis == pytest.approx(28 * char - 4 * char - 6.5 * char / 2, abs=2 * 635)
+
+
+def test_a_date_without_a_unit_is_set_four_characters_from_the_edge(tmp_path: Path) -> None:
+    document = docx.Document(str(_export(tmp_path, DRAFT.replace("市工业园区党工委\n", ""))))
+    date = document.paragraphs[-1]
+    assert date.text == "2024年9月30日" and document.paragraphs[-2].text == ""
+    assert _effective(date, "alignment") == WD_ALIGN_PARAGRAPH.RIGHT
+    assert _effective(date, "right_indent") == Pt(64)
+
+
+def test_a_long_unit_name_is_set_flush_right_not_wrapped(tmp_path: Path) -> None:
+    unit = "中共某某省某某市某某区某某街道某某社区委员会"  # 22 characters: wider than the centred lines
+    document = docx.Document(str(_export(tmp_path, DRAFT.replace("市工业园区党工委", unit))))
+    signature = _paragraph(document, unit)
+    assert _effective(signature, "alignment") == WD_ALIGN_PARAGRAPH.RIGHT
+    assert signature.paragraph_format.left_indent == 0 and signature.paragraph_format.right_indent == 0
 
 
 def test_font_table_declares_fallbacks(tmp_path: Path) -> None:
