@@ -153,7 +153,7 @@ def test_a_facts_file_is_refused_with_the_command_that_drafts_it(tmp_path: Path)
     res = export("facts.md", "-o", "report.docx", cwd=tmp_path)
     assert res.returncode == 3
     assert one_error_line(res) == (
-        "错误：facts.md 是事实文件，不是草稿；请用 `assistant draft facts.md --docx report.docx` 起草并导出"
+        "错误：facts.md：这是事实文件，不是草稿；请用 `assistant draft facts.md --docx report.docx` 起草并导出"
     )
     assert not (tmp_path / "report.docx").exists()
     # without -o the suggestion names the .docx next to the facts; GBK facts are recognised too
@@ -163,13 +163,13 @@ def test_a_facts_file_is_refused_with_the_command_that_drafts_it(tmp_path: Path)
     # from stdin
     res = export("-", "-o", "-", cwd=tmp_path, stdin=FACTS.encode())
     assert res.returncode == 3 and res.stdout == b""
-    assert one_error_line(res).startswith("错误：标准输入 是事实文件，不是草稿；")
+    assert one_error_line(res).startswith("错误：标准输入：这是事实文件，不是草稿；")
 
 
 @pytest.mark.parametrize("name", ["park-2024q3.md", "community-2024.md", "school-2024h1.txt"])
 def test_the_bundled_facts_files_are_refused(tmp_path: Path, name: str) -> None:
     res = export(str(EXAMPLES / "facts" / name), "-o", "out.docx", cwd=tmp_path)
-    assert res.returncode == 3 and "是事实文件，不是草稿" in one_error_line(res)
+    assert res.returncode == 3 and "：这是事实文件，不是草稿" in one_error_line(res)
     assert not (tmp_path / "out.docx").exists()
 
 
@@ -189,7 +189,7 @@ def test_exit_codes_and_nothing_lost(tmp_path: Path) -> None:
     missing = export("missing.md", "-o", "out.docx", cwd=tmp_path)
     assert missing.returncode == 3 and one_error_line(missing) == "错误：missing.md：找不到这个文件"
     folder = export(str(tmp_path), "-o", "out.docx", cwd=tmp_path)
-    assert folder.returncode == 3 and "是文件夹，不是草稿" in one_error_line(folder)
+    assert folder.returncode == 3 and "：是文件夹，不是草稿" in one_error_line(folder)
 
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
     (tmp_path / "out.docx").write_bytes(b"keep me")
@@ -202,7 +202,7 @@ def test_exit_codes_and_nothing_lost(tmp_path: Path) -> None:
     assert no_folder.returncode == 2 and "文件夹 nowhere 不存在" in one_error_line(no_folder)
     not_a_draft = export("-", "-o", "x.docx", cwd=tmp_path, stdin="今年以来，我们做了很多工作。\n".encode())
     assert not_a_draft.returncode == 3
-    assert one_error_line(not_a_draft) == "错误：标准输入 没有标题行（“# 标题”），不像是草稿"
+    assert one_error_line(not_a_draft) == "错误：标准输入：没有标题行（“# 标题”），不像是草稿"
     assert export("draft.md", "-o", "out.docx", "--force", cwd=tmp_path).returncode == 0
     assert paragraphs(tmp_path / "out.docx")[0] == TITLE
 

@@ -259,7 +259,9 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     "markdown", ["", "<!-- 只有注释 -->\n", "今年以来，我们做了很多工作。\n\n## 一、情况\n"]
 )
 def test_refuses_input_that_is_not_a_draft(tmp_path: Path, markdown: str) -> None:
-    with pytest.raises(InputError, match=r"是空的，没有可导出的内容|没有标题行（“# 标题”），不像是草稿"):
+    with pytest.raises(
+        InputError, match=r"：内容是空的，没有可导出的内容|：没有标题行（“# 标题”），不像是草稿"
+    ):
         _export(tmp_path, markdown)
     assert not (tmp_path / "out.docx").exists()
 

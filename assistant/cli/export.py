@@ -85,7 +85,7 @@ def _facts_given(source: str, path: Path | None, out: Path | None) -> str:
     else:
         target = str(path.with_suffix(".docx")) if path is not None else "OUT.docx"
     return _(
-        "{source} 是事实文件，不是草稿；请用 `assistant draft {facts} --docx {out}` 起草并导出",
+        "{source}：这是事实文件，不是草稿；请用 `assistant draft {facts} --docx {out}` 起草并导出",
         source=source,
         facts=facts,
         out=target,
@@ -100,7 +100,7 @@ def read_draft(path: Path) -> str:
     except FileNotFoundError:
         raise InputError(_("{path}：找不到这个文件", path=path)) from None
     except IsADirectoryError:
-        raise InputError(_("{path} 是文件夹，不是草稿", path=path)) from None
+        raise InputError(_("{path}：是文件夹，不是草稿", path=path)) from None
     except OSError as exc:
         raise InputError(_("无法读取 {path}：{reason}", path=path, reason=exc.strerror or exc)) from None
     return _decode(data, str(path))

@@ -182,9 +182,9 @@ def build_document(doc: DraftDoc, *, char_grid: bool = False) -> Document:
 def _require_draft(doc: DraftDoc, source: str) -> None:
     source = source or _("草稿")
     if not doc.blocks:
-        raise InputError(_("{source} 是空的，没有可导出的内容", source=source))
+        raise InputError(_("{source}：内容是空的，没有可导出的内容", source=source))
     if doc.title_block is None:
-        raise InputError(_("{source} 没有标题行（“# 标题”），不像是草稿", source=source))
+        raise InputError(_("{source}：没有标题行（“# 标题”），不像是草稿", source=source))
 
 
 def _check_target(out: Path, force: bool) -> None:
