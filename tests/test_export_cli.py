@@ -239,3 +239,30 @@ def test_help_is_in_chinese(tmp_path: Path) -> None:
     )
     assert res.returncode == 0 and "default" not in res.stdout
     assert "公文格式的 .docx" in res.stdout and "用 - 从标准输入读取" in res.stdout and "DRAFT" in res.stdout
+
+
+def test_the_draft_is_never_overwritten_by_its_own_export(tmp_path: Path) -> None:
+    (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
+    res = export("draft.md", "-o", "draft.md", "--force", cwd=tmp_path)
+    assert res.returncode == 2 and one_error_line(res) == "错误：draft.md：输出文件不能是草稿本身"
+    assert (tmp_path / "draft.md").read_text(encoding="utf-8") == DRAFT
+
+
+def test_a_draft_typed_at_the_terminal(tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "export", "-", "-o", "typed.docx"],
+            cwd=tmp_path,
+            stdin=follower,
+            stderr=subprocess.PIPE,
+        )
+        # typed lines end with Enter (\r on a terminal); Ctrl-D on an empty line ends the input
+        os.write(leader, DRAFT.replace("\n", "\r").encode() + b"\x04")
+        _, err = proc.communicate(timeout=120)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert proc.returncode == 0, err.decode()
+    assert err.decode() == "请输入或粘贴草稿，结束时按 Ctrl-D。\n已导出：typed.docx\n"
+    assert paragraphs(tmp_path / "typed.docx")[0] == TITLE

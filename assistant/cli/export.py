@@ -52,11 +52,9 @@ def export_cmd(
     from assistant.draft.pipeline import strip_sources
 
     from_stdin = str(draft) == STDIO
-    to_stdout = out is not None and str(out) == STDIO
-    if from_stdin and out is None:
-        raise UsageError(_("从标准输入读取草稿时，请用 -o 指定 .docx 文件（-o - 写到标准输出）"))
-    if to_stdout and sys.stdout.isatty():
-        raise UsageError(_("标准输出是终端，不能写入 .docx；请用 -o 指定文件，或把输出重定向到文件"))
+    target = _target(draft, out, from_stdin)  # None: stdout
+    if from_stdin and sys.stdin.isatty():
+        typer.echo(_("请输入或粘贴草稿，结束时按 Ctrl-D。"), err=True)
     source = _("标准输入") if from_stdin else str(draft)
     text = read_stdin_draft() if from_stdin else read_draft(draft)
     text = strip_sources(text)  # a --sources appendix is not part of the document
@@ -66,15 +64,28 @@ def export_cmd(
 
     from assistant.export import docx_bytes, export_docx  # python-docx is slow to import
 
-    if to_stdout:
+    if target is None:
         data = docx_bytes(doc, char_grid=char_grid, source=source)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         typer.echo(_("已把 .docx 写到标准输出（{size} 字节）", size=len(data)), err=True)
         return
-    target = out or draft.with_suffix(".docx")
     written = export_docx(doc, target, force=force, char_grid=char_grid, source=source)
     typer.echo(_("已导出：{path}", path=written), err=True)
+
+
+def _target(draft: Path, out: Path | None, from_stdin: bool) -> Path | None:
+    """The .docx to write, None for stdout; UsageError for a combination that cannot work."""
+    if from_stdin and out is None:
+        raise UsageError(_("从标准输入读取草稿时，请用 -o 指定 .docx 文件（-o - 写到标准输出）"))
+    if out is not None and str(out) == STDIO:
+        if sys.stdout.isatty():
+            raise UsageError(_("标准输出是终端，不能写入 .docx；请用 -o 指定文件，或把输出重定向到文件"))
+        return None
+    target = out or draft.with_suffix(".docx")
+    if not from_stdin and _same_file(target, draft):
+        raise UsageError(_("{path}：输出文件不能是草稿本身", path=target))
+    return target
 
 
 def _facts_given(source: str, path: Path | None, out: Path | None) -> str:
@@ -90,6 +101,13 @@ def _facts_given(source: str, path: Path | None, out: Path | None) -> str:
         facts=facts,
         out=target,
     )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def read_draft(path: Path) -> str:
