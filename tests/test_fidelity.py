@@ -116,7 +116,7 @@ def test_genre_set_phrases_are_not_figures() -> None:
 
 
 def test_the_clean_summary_line() -> None:
-    assert check_draft(clean_draft(), FACTS).render() == "核对：事实用上 5/5 条，数字有据 9/9 处——未发现问题"
+    assert check_draft(clean_draft(), FACTS).render() == "核对：已用事实 5/5 条，数字有据 9/9 处——未发现问题"
 
 
 def test_findings_name_the_sentence_and_the_fact_in_the_users_words() -> None:
@@ -136,7 +136,7 @@ def test_findings_name_the_sentence_and_the_fact_in_the_users_words() -> None:
     assert not any(re.search(r"\bF\d+\b", f.message) for f in report.findings)  # no internal ids
     assert by_kind["missed_fact"].detail == {"fact": "F2"}  # …which stay in the machine-readable part
     lines = report.render().split("\n")
-    assert lines[0] == "核对：事实用上 4/5 条，数字有据 8/9 处——发现 3 处问题："
+    assert lines[0] == "核对：已用事实 4/5 条，数字有据 8/9 处——发现 3 处问题："
     assert lines[1].startswith("  [无出处] 第 ") and "行：数字“280人次”在事实中没有" in lines[1]
     assert report.to_dict()["findings"][0]["kind"] == "invented_figure"
 

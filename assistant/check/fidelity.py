@@ -89,11 +89,11 @@ class CheckReport:
         }
         if self.ok:
             return _(
-                "核对：事实用上 {covered}/{facts} 条，数字有据 {traced}/{figures} 处——未发现问题", **fields
+                "核对：已用事实 {covered}/{facts} 条，数字有据 {traced}/{figures} 处——未发现问题", **fields
             )
         lines = [
             _(
-                "核对：事实用上 {covered}/{facts} 条，数字有据 {traced}/{figures} 处——发现 {count} 处问题：",
+                "核对：已用事实 {covered}/{facts} 条，数字有据 {traced}/{figures} 处——发现 {count} 处问题：",
                 count=len(self.findings),
                 **fields,
             )
