@@ -207,6 +207,16 @@ def test_exit_codes_and_nothing_lost(tmp_path: Path) -> None:
     assert paragraphs(tmp_path / "out.docx")[0] == TITLE
 
 
+def test_a_docx_given_as_the_draft_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
+    assert export("draft.md", cwd=tmp_path).returncode == 0
+    res = export("draft.docx", "-o", "again.docx", cwd=tmp_path)
+    assert res.returncode == 3
+    assert one_error_line(res) == "错误：draft.docx：这是 Word 等二进制文件，不是 Markdown 草稿"
+    binary = export("-", "-o", "x.docx", cwd=tmp_path, stdin=b"\x00\x01\x02binary")
+    assert binary.returncode == 3 and one_error_line(binary).startswith("错误：标准输入：不是可读的文本草稿")
+
+
 def test_messages_in_english_on_request(tmp_path: Path) -> None:
     (tmp_path / "facts.md").write_text(FACTS, encoding="utf-8")
     res = export("facts.md", "-o", "out.docx", cwd=tmp_path, lang="en")

@@ -312,7 +312,10 @@ def test_cli_errors(tmp_path: Path) -> None:
 
     (tmp_path / "latin1.md").write_bytes("# Résumé\n\nCafé crème à la carte, déjà vu.\n".encode("latin-1"))
     undecodable = _cli("latin1.md", cwd=tmp_path)
-    assert undecodable.returncode == 3 and "latin1.md" in undecodable.stderr
+    assert undecodable.returncode == 3
+    assert undecodable.stderr == (
+        "错误：latin1.md：不是可读的文本草稿（应为 UTF-8、UTF-16 或 GB18030 编码的 Markdown）\n"
+    )
     assert undecodable.stderr.count("\n") == 1 and not (tmp_path / "latin1.docx").exists()
 
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")

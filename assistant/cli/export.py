@@ -121,6 +121,8 @@ def read_draft(path: Path) -> str:
         raise InputError(_("{path}：是文件夹，不是草稿", path=path)) from None
     except OSError as exc:
         raise InputError(_("无法读取 {path}：{reason}", path=path, reason=exc.strerror or exc)) from None
+    if data.startswith(b"PK\x03\x04"):  # a zip: most likely a .docx given where its source belongs
+        raise InputError(_("{path}：这是 Word 等二进制文件，不是 Markdown 草稿", path=path))
     return _decode(data, str(path))
 
 
@@ -131,5 +133,10 @@ def read_stdin_draft() -> str:
 def _decode(data: bytes, name: str) -> str:
     from assistant.corpus.loader import decode_bytes, normalize_newlines
 
-    text, _encoding = decode_bytes(data, name)
+    try:
+        text, _encoding = decode_bytes(data, name)
+    except InputError:
+        raise InputError(
+            _("{name}：不是可读的文本草稿（应为 UTF-8、UTF-16 或 GB18030 编码的 Markdown）", name=name)
+        ) from None
     return normalize_newlines(text)
