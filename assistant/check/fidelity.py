@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from assistant.check.figures import Figure, allowed_values, find_figures, is_allowed
@@ -306,19 +307,22 @@ def _nearest_fact(sentence: str, facts: list[Any]) -> str | None:
     """The fact a sentence with a wrong figure was most likely written from: the one whose wording,
     figures left out, the sentence shares most of (None when none shares enough)."""
 
-    def wording(text: str) -> set[str]:
-        figs = find_figures(text)
-        for fig in sorted(figs, key=lambda f: f.start, reverse=True):
-            text = text[: fig.start] + "\u3000" + text[fig.end :]
-        return char_ngrams(re.sub(r"[“”《》\u3000]", " ", text), 2)
-
-    target = wording(sentence)
+    target = _wording(sentence)
     best, score = None, 0.0
     for fact in facts:
-        sc = containment(wording(fact.text), target)
+        wording = _wording(fact.text)
+        sc = len(wording & target) / len(wording) if wording else 0.0  # containment of the fact
         if sc > score:
             best, score = fact.text, sc
     return best if score >= NEAREST_FACT_MIN else None
+
+
+@lru_cache(maxsize=4096)
+def _wording(text: str) -> frozenset[str]:
+    """The bigrams of a text with its figures taken out (they are what differs)."""
+    for fig in sorted(find_figures(text), key=lambda f: f.start, reverse=True):
+        text = text[: fig.start] + " " + text[fig.end :]
+    return frozenset(char_ngrams(re.sub(r"[“”《》]", " ", text), 2))
 
 
 def _sentence_at(text: str, fig: Figure) -> str:
