@@ -15,7 +15,8 @@ Parsing rules worth knowing:
 * Every non-blank line is its own block. Chinese prose is not hard-wrapped, and one block per line
   keeps ``Block.line`` precise for checkers that point at problems.
 * HTML comments (``<!-- … -->``, possibly multi-line) are notes, not content: they are dropped, and
-  line numbers still refer to the original text.
+  line numbers still refer to the original text. So are YAML front matter (``---`` … ``---`` at the
+  top) and thematic breaks (a line of ``---``): neither is ever the title.
 * A leading ``>`` (quote marker seen in the wild) is removed.
 * Emphasis markers ``**x**`` and ``*x*`` are stripped from the text and ``Block.emphasis`` is set.
   Masks such as ``***`` or ``202_`` are left untouched so that placeholder checks still see them.
@@ -38,6 +39,12 @@ from typing import Literal
 BlockKind = Literal["title", "heading", "paragraph", "signature", "date"]
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_THEMATIC_BREAK = re.compile(r"^-{3,}$")
+_FRONT_MATTER_CLOSE = ("---", "...")
+# What a facts file's front matter names (assistant.draft.facts.META_KEYS); a draft never has it.
+_FACTS_META = re.compile(r"^(?:unit|period|topic)[ \t]*:")
+# A fact line as `assistant draft` reads it: "- 召开专题会议2次" (also *, +, •, ·).
+_FACT_ITEM = re.compile(r"^(?:[-*+][ \t]+|[•·][ \t]*)\S")
 # "#" runs must be followed by a space or a non-ASCII-letter, so web noise like ##paidbegin## is text.
 _ATX = re.compile(r"^(#{1,6})(?![#A-Za-z])[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
 _QUOTE = re.compile(r"^(?:>[ \t]?)+")
@@ -188,15 +195,49 @@ def _is_bare_title(text: str) -> bool:
     )
 
 
+def _front_matter_end(lines: list[str]) -> int:
+    """The index of the line closing a YAML front matter block opened on the first line, or -1."""
+    if not lines or lines[0].strip().lstrip("\ufeff") != "---":
+        return -1
+    return next((i for i in range(1, len(lines)) if lines[i].strip() in _FRONT_MATTER_CLOSE), -1)
+
+
 def _content_lines(markdown: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their 1-based numbers, comments removed (keeping the line count)."""
+    """Non-blank lines with their 1-based numbers; comments, front matter and thematic breaks
+    removed (keeping the line count)."""
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), markdown.replace("\r\n", "\n"))
+    raw_lines = text.split("\n")
+    skip = _front_matter_end(raw_lines) + 1  # 0 when there is none
     lines = []
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(raw_lines[skip:], start=skip + 1):
         stripped = _QUOTE.sub("", raw.strip().lstrip("\ufeff")).strip()
-        if stripped:
+        if stripped and not _THEMATIC_BREAK.match(stripped):
             lines.append((number, stripped))
     return lines
+
+
+def looks_like_facts(markdown: str) -> bool:
+    """Whether a text given as a draft is in fact a facts file for `assistant draft`: front matter
+    naming the unit, period or topic; or no title and nothing but headings and ``- `` fact lines;
+    or (a plain-text facts file) several lines with no heading and not one full stop."""
+    lines = markdown.replace("\r\n", "\n").split("\n")
+    end = _front_matter_end(lines)
+    if end > 0 and any(_FACTS_META.match(line.strip()) for line in lines[1:end]):
+        return True
+    content = [text for _, text in _content_lines(markdown)]
+    atx = [_ATX.match(text) for text in content]
+    if not content or any(m is not None and len(m.group(1)) == 1 for m in atx):
+        return False  # a "# " title line is a draft's
+    items = sum(1 for text in content if _FACT_ITEM.match(text))
+    headings = sum(1 for m in atx if m is not None)
+    if items and items + headings == len(content):
+        return True
+    return (
+        len(content) >= 3
+        and not headings
+        and not any("。" in text or _is_heading_line(strip_emphasis(text)[0]) for text in content)
+        and not _DATE.match(content[-1])
+    )
 
 
 def _parse_line(raw: str, line: int, first: bool) -> Block:

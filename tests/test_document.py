@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from assistant.document import Block, DraftDoc, parse_draft, render_markdown, split_number, split_run_in
+import pytest
+
+from assistant.document import (
+    Block,
+    DraftDoc,
+    looks_like_facts,
+    parse_draft,
+    render_markdown,
+    split_number,
+    split_run_in,
+)
+from tests.helpers import EXAMPLES
 
 DRAFT = """\
 <!-- 离线草稿：根据用户事实生成，未经模型润色 -->
@@ -173,3 +184,56 @@ def test_split_number() -> None:
     assert split_number("2024年工作") is None
     assert split_number("一是加强学习") is None
     assert split_number("(3)四级") == (4, "(3)", "四级")
+
+
+def test_front_matter_and_thematic_breaks_are_not_content() -> None:
+    doc = parse_draft("---\nauthor: 办公室\n---\n<!-- 草稿 -->\n# 标题\n\n---\n\n正文。\n")
+    assert [(b.kind, b.text, b.line) for b in doc.blocks] == [
+        ("title", "标题", 5),
+        ("paragraph", "正文。", 9),
+    ]
+    # a front matter never closed is not skipped: the draft's text is not swallowed
+    assert parse_draft("---\n# 标题\n\n正文。\n").title == "标题"
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "facts").iterdir()), ids=lambda p: p.name)
+def test_the_bundled_facts_files_look_like_facts(path: object) -> None:
+    from assistant.corpus.loader import load_file
+
+    assert looks_like_facts(load_file(path).text)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nunit: 县档案馆党支部\nperiod: 2024年上半年\n---\n- 召开会议2次\n",
+        "## 工作开展情况\n- 召开会议2次\n### 学习\n* 集中学习4次\n## 存在的问题\n- 讲解员年龄偏大\n",
+        "召开会议2次\n集中学习4次，交流研讨2次\n讲解员年龄偏大\n",
+    ],
+)
+def test_facts_shapes(text: str) -> None:
+    assert looks_like_facts(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        DRAFT,
+        "# 标题\n\n- 召开会议2次\n- 集中学习4次\n",  # a titled list is a (poor) draft, not facts
+        "市工业园区工作总结\n\n一、工作情况\n\n召开会议2次\n\n市工业园区党工委\n2024年9月30日\n",
+        "---\ntitle: 工作总结\n---\n# 工作总结\n\n正文。\n",
+        "",
+    ],
+)
+def test_drafts_do_not_look_like_facts(text: str) -> None:
+    assert not looks_like_facts(text)
+
+
+def test_offline_drafts_do_not_look_like_facts() -> None:
+    from assistant.draft.facts import load_facts
+    from assistant.draft.offline import draft_offline
+    from assistant.draft.outline import build_outline
+
+    for path in sorted((EXAMPLES / "facts").iterdir()):
+        sheet = load_facts(path)
+        assert not looks_like_facts(draft_offline(sheet, build_outline(sheet)))

@@ -17,7 +17,7 @@ from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
 
 from assistant.document import parse_draft
-from assistant.errors import AssistantError, InputError
+from assistant.errors import InputError, UsageError
 from assistant.export import export_docx
 from assistant.export.docx_writer import title_lines
 
@@ -190,10 +190,36 @@ def test_signature_and_date_right_aligned_at_the_end(exported: docx.document.Doc
     *_, before, signature, date = exported.paragraphs
     assert before.text == ""  # blank line before the signature
     assert (signature.text, date.text) == ("市工业园区党工委", "2024年9月30日")
+    # GB/T 9704 7.3.5.1: the date 右空四字, the unit centred on it. Both lines are centred with the
+    # same indents, so they are centred on each other in any font; the axis is the centre of a
+    # date (6.5 characters: 7 digits of half a character) ending 4 characters from the right edge.
+    char = Twips(round((210 - 28 - 26) / 25.4 * 1440 / 28))
     for paragraph in (signature, date):
-        assert _effective(paragraph, "alignment") == WD_ALIGN_PARAGRAPH.RIGHT
-        assert _effective(paragraph, "right_indent") == Pt(64)
+        assert _effective(paragraph, "alignment") == WD_ALIGN_PARAGRAPH.CENTER
         assert _effective(paragraph, "first_line_indent") == 0
+        assert paragraph.paragraph_format.right_indent == 0
+        ind = paragraph._p.pPr.find(qn("w:ind"))
+        assert ind.get(qn("w:rightChars")) == "0" and ind.get(qn("w:leftChars")) == "1350"
+    left = signature.paragraph_format.left_indent
+    assert left == date.paragraph_format.left_indent
+    axis = (left + 28 * char) / 2
+    assert axis == pytest.approx(28 * char - 4 * char - 6.5 * char / 2, abs=2 * 635)
+
+
+def test_a_date_without_a_unit_is_set_four_characters_from_the_edge(tmp_path: Path) -> None:
+    document = docx.Document(str(_export(tmp_path, DRAFT.replace("市工业园区党工委\n", ""))))
+    date = document.paragraphs[-1]
+    assert date.text == "2024年9月30日" and document.paragraphs[-2].text == ""
+    assert _effective(date, "alignment") == WD_ALIGN_PARAGRAPH.RIGHT
+    assert _effective(date, "right_indent") == Pt(64)
+
+
+def test_a_long_unit_name_is_set_flush_right_not_wrapped(tmp_path: Path) -> None:
+    unit = "中共某某省某某市某某区某某街道某某社区委员会"  # 22 characters: wider than the centred lines
+    document = docx.Document(str(_export(tmp_path, DRAFT.replace("市工业园区党工委", unit))))
+    signature = _paragraph(document, unit)
+    assert _effective(signature, "alignment") == WD_ALIGN_PARAGRAPH.RIGHT
+    assert signature.paragraph_format.left_indent == 0 and signature.paragraph_format.right_indent == 0
 
 
 def test_font_table_declares_fallbacks(tmp_path: Path) -> None:
@@ -221,7 +247,7 @@ def test_without_the_character_grid_characters_are_condensed(tmp_path: Path) -> 
 def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = _export(tmp_path)
     out.write_bytes(b"keep me")
-    with pytest.raises(AssistantError, match="--force"):
+    with pytest.raises(UsageError, match="已存在；如要覆盖，请加 --force"):
         _export(tmp_path)
     assert out.read_bytes() == b"keep me"
     _export(tmp_path, force=True)
@@ -233,7 +259,9 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     "markdown", ["", "<!-- 只有注释 -->\n", "今年以来，我们做了很多工作。\n\n## 一、情况\n"]
 )
 def test_refuses_input_that_is_not_a_draft(tmp_path: Path, markdown: str) -> None:
-    with pytest.raises(InputError, match=r"has no title line \(# …\); is it a draft\?"):
+    with pytest.raises(
+        InputError, match=r"：内容是空的，没有可导出的内容|：没有标题行（“# 标题”），不像是草稿"
+    ):
         _export(tmp_path, markdown)
     assert not (tmp_path / "out.docx").exists()
 
@@ -282,13 +310,18 @@ def test_cli_errors(tmp_path: Path) -> None:
     missing = _cli("missing.md", "-o", "out.docx", cwd=tmp_path)
     assert missing.returncode == 3 and "missing.md" in missing.stderr and missing.stderr.startswith("错误：")
 
-    (tmp_path / "latin1.md").write_bytes("# 标题".encode("gbk"))
-    assert _cli("latin1.md", cwd=tmp_path).returncode == 3
+    (tmp_path / "latin1.md").write_bytes("# Résumé\n\nCafé crème à la carte, déjà vu.\n".encode("latin-1"))
+    undecodable = _cli("latin1.md", cwd=tmp_path)
+    assert undecodable.returncode == 3
+    assert undecodable.stderr == (
+        "错误：latin1.md：不是可读的文本草稿（应为 UTF-8、UTF-16 或 GB18030 编码的 Markdown）\n"
+    )
+    assert undecodable.stderr.count("\n") == 1 and not (tmp_path / "latin1.docx").exists()
 
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
     (tmp_path / "out.docx").write_bytes(b"old")
     exists = _cli("draft.md", "-o", "out.docx", cwd=tmp_path)
-    assert exists.returncode == 1 and "--force" in exists.stderr
+    assert exists.returncode == 2 and exists.stderr == "错误：out.docx 已存在；如要覆盖，请加 --force\n"
     assert (tmp_path / "out.docx").read_bytes() == b"old"
     forced = _cli("draft.md", "-o", "out.docx", "--force", cwd=tmp_path)
     assert forced.returncode == 0 and "out.docx" in forced.stderr

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from assistant.check.fidelity import check_draft
 from assistant.check.figures import find_figures
 from assistant.draft.facts import parse_facts
@@ -106,3 +110,69 @@ def test_copied_example_text_is_reported() -> None:
 def test_genre_set_phrases_are_not_figures() -> None:
     text = "增强“四个意识”，落实“三会一课”，学习党的二十届三中全会精神，一是加强，第一议题"
     assert find_figures(text) == []
+
+
+# --- what the user reads ---------------------------------------------------------------------
+
+
+def test_the_clean_summary_line() -> None:
+    assert check_draft(clean_draft(), FACTS).render() == "核对：已用事实 5/5 条，数字有据 9/9 处——未发现问题"
+
+
+def test_findings_name_the_sentence_and_the_fact_in_the_users_words() -> None:
+    md = clean_draft().replace("参加干部职工260人次", "参加干部职工280人次")
+    md = md.replace("一是讲解员平均年龄52岁。", "").replace("讲解员平均年龄52岁。", "")
+    md = md.replace("档案开放日活动。", "档案开放日活动。讲解员平均年龄52岁。")
+    report = check_draft(md, FACTS)
+    by_kind = {f.kind: f for f in report.findings}
+    assert by_kind["invented_figure"].message == (
+        "数字“280人次”在事实中没有：“二是举办‘兰台讲堂’4期，参加干部职工280人次。”；"
+        "对应的事实是“举办‘兰台讲堂’4期，参加干部职工260人次”"
+    )
+    assert by_kind["missed_fact"].message == "草稿没有用上这条事实：“举办‘兰台讲堂’4期，参加干部职工260人次”"
+    assert by_kind["misplaced_fact"].message == (
+        "事实“讲解员平均年龄52岁”应写在“存在的问题”部分，却写在了“一、工作开展情况”下：“讲解员平均年龄52岁。”"
+    )
+    assert not any(re.search(r"\bF\d+\b", f.message) for f in report.findings)  # no internal ids
+    assert by_kind["missed_fact"].detail == {"fact": "F2"}  # …which stay in the machine-readable part
+    lines = report.render().split("\n")
+    assert lines[0] == "核对：已用事实 4/5 条，数字有据 8/9 处——发现 3 处问题："
+    assert lines[1].startswith("  [无出处] 第 ") and "行：数字“280人次”在事实中没有" in lines[1]
+    assert report.to_dict()["findings"][0]["kind"] == "invented_figure"
+
+
+def test_an_invented_figure_with_no_fact_behind_it_names_only_the_sentence() -> None:
+    md = clean_draft().replace("档案开放日活动。", "档案开放日活动。组织“红色家书”诵读会，覆盖率达95%。")
+    messages = {f.detail["figure"]: f.message for f in check_draft(md, FACTS).of_kind("invented_figure")}
+    assert messages["95%"] == "百分比“95%”在事实中没有：“组织‘红色家书’诵读会，覆盖率达95%。”"
+    assert messages["“红色家书”"].startswith("名称“红色家书”在事实中没有：")
+
+
+def test_placeholders_noise_copies_and_empty_sections_in_chinese() -> None:
+    md = clean_draft().replace("档案开放日活动。", "档案开放日活动，由***负责。")
+    md += "\n首页 > 范文大全 > 工作总结\n\n## 四、其他工作\n\n<!-- 待补充：本部分没有对应的事实。 -->\n"
+    example = "坚持把意识形态工作纳入党建工作责任制，与业务工作同部署、同落实、同检查"
+    md = md.replace("下半年招募", "坚持把意识形态工作纳入党建工作责任制，与业务工作同部署。下半年招募")
+    report = check_draft(md, FACTS, references=[example])
+    by_kind = {f.kind: f.message for f in report.findings}
+    assert by_kind["placeholder"] == "留有占位符“***”：“三是5月18日开展档案开放日活动，由***负责。”"
+    assert by_kind["web_noise"] == "混入了网页上的无关文字：“首页 > 范文大全 > 工作总结”"
+    assert by_kind["copied"] == "有 27 个字照抄范文：“坚持把意识形态工作纳入党建工作责任制，与业务工作同部署”"
+    assert by_kind["empty_section"] == "“四、其他工作”没有对应的事实，留空待补充"
+
+
+def test_findings_in_english_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_LANG", "en")
+    assert check_draft(clean_draft(), FACTS).render() == (
+        "check: 5/5 facts used, 9/9 figures traced to the facts — clean"
+    )
+    md = clean_draft().replace("参加干部职工260人次", "参加干部职工280人次")
+    report = check_draft(md, FACTS)
+    (invented,) = report.of_kind("invented_figure")
+    assert invented.message == (
+        "the figure “280人次” is not in the facts: “二是举办‘兰台讲堂’4期，参加干部职工280人次。”; "
+        "the fact it should match: “举办‘兰台讲堂’4期，参加干部职工260人次”"
+    )
+    head, first, *_ = report.render().split("\n")
+    assert head == "check: 4/5 facts used, 8/9 figures traced to the facts — 2 problem(s):"
+    assert first.startswith("  [invented_figure] line ")

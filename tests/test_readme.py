@@ -48,5 +48,5 @@ def test_the_readme_main_job_drafts_offline_from_a_fresh_folder(tmp_path: Path) 
     assert res.stdout.startswith("<!-- 离线草稿") and "\n# " in res.stdout
     assert "## 一、" in res.stdout and "## 三、" in res.stdout
     assert "building one from the bundled example reports" in res.stderr
-    assert "— clean" in res.stderr
+    assert "——未发现问题" in res.stderr
     assert (tmp_path / "index" / "CURRENT").exists()

@@ -7,17 +7,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from assistant.check.figures import Figure, allowed_values, find_figures, is_allowed
 from assistant.corpus.clean import PLACEHOLDER, is_noise_line
+from assistant.i18n import N_, _
 from assistant.text import char_ngrams, containment
 
 COPY_MIN = 20  # characters shared verbatim with an example paragraph that count as copying
+# How much of a fact's wording (figures aside) a sentence must share to be named as its source.
+NEAREST_FACT_MIN = 0.4
+
+# What a figure is, as a finding names it.
+_FIGURE_KINDS = {"number": N_("数字"), "percent": N_("百分比"), "date": N_("日期"), "quote": N_("名称")}
+# How render() labels each kind of finding (the English labels are the kind values themselves).
+_KIND_LABELS = {
+    "invented_figure": N_("无出处"),
+    "missed_fact": N_("漏用事实"),
+    "misplaced_fact": N_("位置不当"),
+    "placeholder": N_("占位符"),
+    "web_noise": N_("网页残留"),
+    "copied": N_("照抄范文"),
+    "empty_section": N_("空缺部分"),
+}
+# The part of a work summary each fact role belongs in.
+_ROLE_PARTS = {
+    "achievements": N_("工作开展情况"),
+    "problems": N_("存在的问题"),
+    "plans": N_("下一步打算"),
+}
 
 
 @dataclass
 class Finding:
+    """One problem of a draft. ``kind`` is machine-readable and stable; ``message`` is for the user
+    (in their language): it names the sentence and the fact in the user's own words, never a fact id."""
+
     kind: str  # invented_figure | missed_fact | misplaced_fact | placeholder | web_noise | copied | empty_section
     message: str
     line: int = 0  # 1-based line in the draft Markdown (0: the whole draft)
@@ -55,16 +81,28 @@ class CheckReport:
         }
 
     def render(self) -> str:
-        head = (
-            f"check: {self.facts_covered}/{self.facts_total} facts used, "
-            f"{self.figures_total - self.figures_unmatched}/{self.figures_total} figures traced to the facts"
-        )
+        """The summary line, then one indented line per finding (with its draft line number)."""
+        fields = {
+            "covered": self.facts_covered,
+            "facts": self.facts_total,
+            "traced": self.figures_total - self.figures_unmatched,
+            "figures": self.figures_total,
+        }
         if self.ok:
-            return head + " — clean"
-        lines = [head + f" — {len(self.findings)} problem(s):"]
+            return _(
+                "核对：已用事实 {covered}/{facts} 条，数字有据 {traced}/{figures} 处——未发现问题", **fields
+            )
+        lines = [
+            _(
+                "核对：已用事实 {covered}/{facts} 条，数字有据 {traced}/{figures} 处——发现 {count} 处问题：",
+                count=len(self.findings),
+                **fields,
+            )
+        ]
         for f in self.findings:
-            where = f"line {f.line}: " if f.line else ""
-            lines.append(f"  [{f.kind}] {where}{f.message}")
+            where = _("第 {line} 行：", line=f.line) if f.line else ""
+            label = _(_KIND_LABELS[f.kind]) if f.kind in _KIND_LABELS else f.kind
+            lines.append(f"  [{label}] {where}{f.message}")
         return "\n".join(lines)
 
 
@@ -119,12 +157,13 @@ def check_draft(
             figures_total += 1
             if not is_allowed(fig, allowed):
                 unmatched += 1
+                sentence = _sentence_at(dl.text, fig)
                 findings.append(
                     Finding(
                         "invented_figure",
-                        f"{_describe(fig)} is not in the facts: “{_sentence_at(dl.text, fig)}”",
+                        _invented_message(fig, sentence, _nearest_fact(sentence, facts.facts())),
                         dl.number,
-                        _sentence_at(dl.text, fig),
+                        sentence,
                         dl.section,
                         {"figure": fig.text, "value": fig.value},
                     )
@@ -136,15 +175,26 @@ def check_draft(
             findings.append(
                 Finding(
                     "placeholder",
-                    f"placeholder {m.group()!r} left in the text",
+                    _(
+                        "留有占位符{placeholder}：{sentence}",
+                        placeholder=quoted(m.group()),
+                        sentence=quoted(_sentence_around(dl.text, m.start())),
+                    ),
                     dl.number,
                     dl.text[:60],
                     dl.section,
+                    {"placeholder": m.group()},
                 )
             )
         if is_noise_line(dl.text):
             findings.append(
-                Finding("web_noise", f"web-page noise: “{dl.text[:40]}”", dl.number, dl.text[:60], dl.section)
+                Finding(
+                    "web_noise",
+                    _("混入了网页上的无关文字：{text}", text=quoted(_clip(dl.text, 40))),
+                    dl.number,
+                    dl.text[:60],
+                    dl.section,
+                )
             )
 
     # 3. Every fact used, in a part of its role.
@@ -153,12 +203,12 @@ def check_draft(
     draft_values = {f.value for dl in lines for f in find_figures(dl.text)}
     grams: dict[str, set[str]] = {}  # bigrams of each draft sentence, computed once for all facts
     for fact in facts.facts():
-        where = _locate(fact.text, body, draft_values, grams)
-        if where is None:
+        located = _locate(fact.text, body, draft_values, grams)
+        if located is None:
             findings.append(
                 Finding(
                     "missed_fact",
-                    f"fact {fact.id} is not in the draft: “{fact.text}”",
+                    _("草稿没有用上这条事实：{fact}", fact=quoted(fact.text)),
                     0,
                     fact.text,
                     "",
@@ -166,6 +216,7 @@ def check_draft(
                 )
             )
             continue
+        where, sentence = located
         covered += 1
         if (
             fact.role in ("achievements", "problems", "plans")
@@ -175,7 +226,13 @@ def check_draft(
             findings.append(
                 Finding(
                     "misplaced_fact",
-                    f"fact {fact.id} ({fact.role}) is under “{where.section}”",
+                    _(
+                        "事实{fact}应写在“{part}”部分，却写在了“{section}”下：{sentence}",
+                        fact=quoted(fact.text),
+                        part=_(_ROLE_PARTS[fact.role]),
+                        section=where.section,
+                        sentence=quoted(sentence),
+                    ),
                     where.number,
                     fact.text,
                     where.section,
@@ -192,7 +249,11 @@ def check_draft(
                 findings.append(
                     Finding(
                         "copied",
-                        f"{len(shared)} characters copied from an example: “{shared[:30]}…”",
+                        _(
+                            "有 {count} 个字照抄范文：{copied}",
+                            count=len(shared),
+                            copied=quoted(_clip(shared, 30)),
+                        ),
                         dl.number,
                         shared,
                         dl.section,
@@ -200,23 +261,78 @@ def check_draft(
                 )
 
     # 5. Sections left empty.
+    heading = ""
     for n, raw in enumerate(markdown.split("\n"), 1):
-        if "待补充" in raw and raw.strip().startswith("<!--"):
-            findings.append(Finding("empty_section", "a section has no facts and was left empty", n))
+        stripped = raw.strip()
+        if stripped.startswith("#"):
+            heading = stripped.lstrip("#").strip()
+        elif "待补充" in raw and stripped.startswith("<!--"):
+            message = (
+                _("“{section}”没有对应的事实，留空待补充", section=heading)
+                if heading
+                else _("有一部分没有对应的事实，留空待补充")
+            )
+            findings.append(Finding("empty_section", message, n, section=heading))
 
     return CheckReport(findings, len(facts.facts()), covered, figures_total, unmatched)
 
 
-def _describe(fig: Figure) -> str:
-    return {"number": "the figure", "percent": "the percentage", "date": "the date", "quote": "the name"}[
-        fig.kind
-    ] + f" “{fig.text}”"
+def quoted(text: str) -> str:
+    """Text in Chinese quotation marks, its own “” turned into ‘’ as nested quotes are written."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _invented_message(fig: Figure, sentence: str, fact: str | None) -> str:
+    what = _(_FIGURE_KINDS[fig.kind])
+    # A name is shown in its own marks (《规定》) or in quotation marks, never in both.
+    figure = fig.text if fig.text.startswith("《") else quoted(fig.value if fig.kind == "quote" else fig.text)
+    if fact is None:
+        return _(
+            "{what}{figure}在事实中没有：{sentence}", what=what, figure=figure, sentence=quoted(sentence)
+        )
+    return _(
+        "{what}{figure}在事实中没有：{sentence}；对应的事实是{fact}",
+        what=what,
+        figure=figure,
+        sentence=quoted(sentence),
+        fact=quoted(fact),
+    )
+
+
+def _nearest_fact(sentence: str, facts: list[Any]) -> str | None:
+    """The fact a sentence with a wrong figure was most likely written from: the one whose wording,
+    figures left out, the sentence shares most of (None when none shares enough)."""
+
+    target = _wording(sentence)
+    best, score = None, 0.0
+    for fact in facts:
+        wording = _wording(fact.text)
+        sc = len(wording & target) / len(wording) if wording else 0.0  # containment of the fact
+        if sc > score:
+            best, score = fact.text, sc
+    return best if score >= NEAREST_FACT_MIN else None
+
+
+@lru_cache(maxsize=4096)
+def _wording(text: str) -> frozenset[str]:
+    """The bigrams of a text with its figures taken out (they are what differs)."""
+    for fig in sorted(find_figures(text), key=lambda f: f.start, reverse=True):
+        text = text[: fig.start] + " " + text[fig.end :]
+    return frozenset(char_ngrams(re.sub(r"[“”《》]", " ", text), 2))
 
 
 def _sentence_at(text: str, fig: Figure) -> str:
+    return _sentence_around(text, fig.start)
+
+
+def _sentence_around(text: str, start: int) -> str:
     pos = 0
     for s in sentences_of(text):
-        if pos <= fig.start < pos + len(s):
+        if pos <= start < pos + len(s):
             return s.strip()
         pos += len(s)
     return text[:60]
@@ -224,8 +340,9 @@ def _sentence_at(text: str, fig: Figure) -> str:
 
 def _locate(
     fact: str, body: list[DraftLine], draft_values: set[str], cache: dict[str, set[str]] | None = None
-) -> DraftLine | None:
-    """The draft line that realises a fact: its figures all appear and most of its wording does."""
+) -> tuple[DraftLine, str] | None:
+    """The draft line that realises a fact, and its sentence that does: the fact's figures all
+    appear in the draft and most of its wording does in that line."""
     figs = [f.value for f in find_figures(fact)]
     if any(v not in draft_values for v in figs):
         return None
@@ -242,10 +359,10 @@ def _locate(
         for s in sentences_of(dl.text) or [dl.text]:
             sc = containment(grams, bigrams(s))
             if sc > score:
-                best, score = dl, sc
+                best, score = (dl, s.strip()), sc
         sc = containment(grams, bigrams(dl.text))
         if sc > score:
-            best, score = dl, sc
+            best, score = (dl, best[1] if best and best[0] is dl else dl.text), sc
     threshold = 0.5 if figs else 0.6
     return best if score >= threshold else None
 

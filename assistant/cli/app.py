@@ -16,7 +16,7 @@ from assistant.cli import eval as eval_cli
 from assistant.cli import index as index_cli
 from assistant.cli import log as log_cli
 from assistant.cli.common import App
-from assistant.cli.export import export_cmd
+from assistant.cli.export import EXPORT_HELP, export_cmd
 from assistant.i18n import _
 
 app = App(
@@ -49,7 +49,7 @@ app.add_typer(index_cli.app, name="index")
 app.command("search")(index_cli.search)
 app.add_typer(eval_cli.app, name="eval")
 app.add_typer(log_cli.app, name="log")
-app.command("export")(export_cmd)
+app.command("export", help=EXPORT_HELP)(export_cmd)
 app.command("chat", help=chat_cli.HELP)(chat_cli.chat)
 
 

@@ -192,7 +192,8 @@ def _hygiene(markdown: str, found: list[Any]) -> CheckResult:
     out = [
         _wrap("hygiene", f)
         for f in found
-        if f.kind == "web_noise" or (f.kind == "placeholder" and not (f.line in emph and "'**'" in f.message))
+        if f.kind == "web_noise"
+        or (f.kind == "placeholder" and not (f.line in emph and f.detail.get("placeholder") == "**"))
     ]
     out += markdown_findings(markdown) + punctuation_findings(markdown)
     return penalised("hygiene", out, HYGIENE_SCALE)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from assistant.export.docx_writer import export_docx
+from assistant.export.docx_writer import docx_bytes, export_docx
 
-__all__ = ["export_docx"]
+__all__ = ["docx_bytes", "export_docx"]

@@ -22,6 +22,12 @@ GB2312 charset (86), which makes Word substitute a Chinese font of the same kind
 Latin one. LibreOffice ignores altName; with the zh-CN language it falls back to a CJK font
 (Noto Sans CJK with fonts-noto-cjk) for all of them.
 
+Signature and date (GB/T 9704 7.3.5.1, the layout for a document that will bear its seal): the date
+four characters in from the type area's right edge (右空四字), the issuing unit on the line above,
+centred on the date (以成文日期为准居中编排). Both lines are centred paragraphs with the same
+indents, so they stay centred on each other whatever widths the fonts give the digits; only the
+date's distance from the edge rests on the estimate of its width (digits half a character).
+
 Page numbers: ``— 1 —`` in 4号 (14 pt) 宋体 with a PAGE field; odd pages right-aligned, even pages
 left-aligned (``w:evenAndOddHeaders``), one character (16 pt) from the edge of the type area. The
 footer is placed so that its 14 pt line starts 7 mm below the type area (footer distance
@@ -52,13 +58,15 @@ from docx.text.run import Run
 from lxml import etree
 
 from assistant.document import Block, DraftDoc, split_number, split_run_in
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError, UsageError
+from assistant.i18n import _
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37, 35, 28, 26
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_PT, TITLE_PT, PAGE_NUMBER_PT = 16, 22, 14
 PAGE_NUMBER_GAP_MM = 7  # the page number line starts 7 mm below the type area
+DATE_RIGHT_CHARS = 4  # 成文日期右空四字
 
 
 def _mm_to_twips(mm: float) -> float:
@@ -126,7 +134,7 @@ _STYLE_IDS = {STYLE_TITLE: "GWTitle", STYLE_SIGNATURE: "GWSignature"} | {
 
 
 def export_docx(
-    doc: DraftDoc, out: Path, *, force: bool = False, char_grid: bool = False, source: str = "the draft"
+    doc: DraftDoc, out: Path, *, force: bool = False, char_grid: bool = False, source: str = ""
 ) -> Path:
     """Write ``doc`` to ``out`` (atomically) and return ``out``.
 
@@ -134,14 +142,25 @@ def export_docx(
     do; Word and WPS honour it). False drops the character grid and condenses characters by
     0.25 pt instead, which gives the same 28 × 22 page in LibreOffice too (LibreOffice 7.x puts
     each character in two grid cells when the grid pitch is below the font size).
-    Raises InputError when ``doc`` is empty or has no title (``source`` names it in the message)
-    and AssistantError when ``out`` exists and ``force`` is false, or cannot be written."""
+    Raises InputError when ``doc`` is empty or has no title (``source`` names it in the message),
+    UsageError when ``out`` exists and ``force`` is false (or is a folder, or its folder is
+    missing), and AssistantError when it cannot be written."""
     _require_draft(doc, source)
     out = Path(out)
     _check_target(out, force)
     document = build_document(doc, char_grid=char_grid)
     _save_atomic(document, out)
     return out
+
+
+def docx_bytes(doc: DraftDoc, *, char_grid: bool = False, source: str = "") -> bytes:
+    """The .docx file of ``doc`` as bytes (for stdout); raises as export_docx does for ``doc``."""
+    import io
+
+    _require_draft(doc, source)
+    buffer = io.BytesIO()
+    build_document(doc, char_grid=char_grid).save(buffer)
+    return buffer.getvalue()
 
 
 def build_document(doc: DraftDoc, *, char_grid: bool = False) -> Document:
@@ -161,19 +180,20 @@ def build_document(doc: DraftDoc, *, char_grid: bool = False) -> Document:
 
 
 def _require_draft(doc: DraftDoc, source: str) -> None:
+    source = source or _("草稿")
     if not doc.blocks:
-        raise InputError(f"{source} is empty: it has no title line (# …); is it a draft?")
+        raise InputError(_("{source}：内容是空的，没有可导出的内容", source=source))
     if doc.title_block is None:
-        raise InputError(f"{source} has no title line (# …); is it a draft?")
+        raise InputError(_("{source}：没有标题行（“# 标题”），不像是草稿", source=source))
 
 
 def _check_target(out: Path, force: bool) -> None:
     if out.is_dir():
-        raise AssistantError(f"{out} is a directory; give a .docx file name")
+        raise UsageError(_("{path} 是文件夹；请给出 .docx 文件名", path=out))
     if out.exists() and not force:
-        raise AssistantError(f"{out} already exists; pass --force to overwrite it")
+        raise UsageError(_("{path} 已存在；如要覆盖，请加 --force", path=out))
     if not out.parent.is_dir():
-        raise AssistantError(f"cannot write {out}: directory {out.parent} does not exist")
+        raise UsageError(_("无法写入 {path}：文件夹 {folder} 不存在", path=out, folder=out.parent))
 
 
 def _save_atomic(document: Document, out: Path) -> None:
@@ -185,7 +205,7 @@ def _save_atomic(document: Document, out: Path) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise AssistantError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise AssistantError(_("无法写入 {path}：{reason}", path=out, reason=exc.strerror or exc)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -232,7 +252,7 @@ def _setup_styles(document: Document, char_grid: bool) -> None:
         heading.paragraph_format.keep_with_next = True
         heading.element.get_or_add_pPr().append(_w("w:outlineLvl", val=str(level - 1)))
     signature = _add_style(document, STYLE_SIGNATURE)
-    _format_style(signature, BODY_FONT, WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
+    _format_style(signature, BODY_FONT, WD_ALIGN_PARAGRAPH.RIGHT, right_chars=DATE_RIGHT_CHARS)
 
     footer = styles["Footer"]
     assert isinstance(footer, ParagraphStyle)
@@ -410,6 +430,8 @@ def _setup_properties(document: Document, title: str) -> None:
 
 def _write_blocks(document: Document, blocks: list[Block]) -> None:
     closing_started = False
+    date = next((b for b in blocks if b.kind == "date"), None)
+    signature = next((b for b in blocks if b.kind == "signature"), None)
     for i, block in enumerate(blocks):
         if block.kind == "title":
             _add_title(document, block.text)
@@ -419,7 +441,9 @@ def _write_blocks(document: Document, blocks: list[Block]) -> None:
             if not closing_started:  # 正文下空一行编排署名
                 _add_paragraph(document, "Normal", [])
                 closing_started = True
-            _add_paragraph(document, STYLE_SIGNATURE, [(block.text, BODY_FONT)])
+            paragraph = _add_paragraph(document, STYLE_SIGNATURE, [(block.text, BODY_FONT)])
+            if signature is not None and date is not None:
+                _centre_on_date(paragraph, block.text, date.text)
         elif block.kind == "heading":
             level = min(max(block.level, 1), 4)
             _add_paragraph(
@@ -427,6 +451,34 @@ def _write_blocks(document: Document, blocks: list[Block]) -> None:
             )
         else:
             _add_paragraph(document, "Normal", _paragraph_runs(block.text))
+
+
+def closing_left_chars(date: str) -> float:
+    """The left indent, in characters, of the centred signature and date lines (no right indent):
+    their centre is then the centre of a date that ends DATE_RIGHT_CHARS from the right edge."""
+    return CHARS_PER_LINE - 2 * DATE_RIGHT_CHARS - _body_width(date)
+
+
+def _body_width(text: str) -> float:
+    """Width in body characters: CJK full width, digits and Latin half (Times New Roman's digits)."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
+
+
+def _centre_on_date(paragraph: Paragraph, text: str, date: str) -> None:
+    """Centre a closing line on the date's axis; a unit name too long for that is set flush right."""
+    left = closing_left_chars(date)
+    if left < 0 or _body_width(text) > CHARS_PER_LINE - left:
+        left, alignment = 0.0, WD_ALIGN_PARAGRAPH.RIGHT
+    else:
+        alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pitch = _mm_to_twips(TYPE_WIDTH_MM) / CHARS_PER_LINE  # one character as laid out (15.79 pt)
+    fmt = paragraph.paragraph_format
+    fmt.alignment = alignment
+    fmt.left_indent, fmt.right_indent = Twips(round(left * pitch)), Twips(0)
+    # Word prefers the *Chars form, which the style sets for the right indent: override it too.
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:leftChars"), str(round(left * 100)))
+    ind.set(qn("w:rightChars"), "0")
 
 
 def _add_title(document: Document, text: str) -> None:
