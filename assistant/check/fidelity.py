@@ -10,8 +10,15 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assistant.check.figures import Figure, allowed_values, find_figures, is_allowed
-from assistant.corpus.clean import PLACEHOLDER, is_noise_line
+from assistant.check.coverage import body_sentences, locate_facts, plan_written_as_done
+from assistant.check.figures import Figure, find_figures
+from assistant.check.particulars import Particular, extract, normalise
+from assistant.check.rules import TextIndex, copied_spans, leaked_spans, self_count_mismatches
+from assistant.check.trace import Tracer
+from assistant.corpus.clean import is_noise_line
+from assistant.genre.chatter import chatter_lines
+from assistant.genre.claims import find_claims, is_supported
+from assistant.genre.placeholders import find_slots
 from assistant.i18n import N_, _
 from assistant.text import char_ngrams, containment
 
@@ -22,8 +29,26 @@ NEAREST_FACT_MIN = 0.4
 # What a figure is, as a finding names it.
 _FIGURE_KINDS = {"number": N_("数字"), "percent": N_("百分比"), "date": N_("日期"), "quote": N_("名称")}
 # How render() labels each kind of finding (the English labels are the kind values themselves).
+_PARTICULAR_KINDS = {
+    "count": N_("数字"),
+    "money": N_("金额"),
+    "percent": N_("百分比"),
+    "ratio": N_("比例"),
+    "date": N_("日期"),
+    "month_range": N_("时间段"),
+    "name": N_("名称"),
+}
 _KIND_LABELS = {
     "invented_figure": N_("无出处"),
+    "changed_figure": N_("数字有改动"),
+    "misattached_figure": N_("张冠李戴"),
+    "unsupported_claim": N_("无依据的说法"),
+    "self_count": N_("条数不符"),
+    "marker": N_("待补充"),
+    "chatter": N_("模型赘语"),
+    "prompt_leak": N_("写入了提示词"),
+    "partial_fact": N_("事实不完整"),
+    "plan_as_done": N_("计划写成已完成"),
     "missed_fact": N_("漏用事实"),
     "misplaced_fact": N_("位置不当"),
     "placeholder": N_("占位符"),
@@ -145,136 +170,229 @@ def check_draft(
     *,
     part_roles: dict[str, list[str]] | None = None,
     references: list[str] | None = None,
+    instructions: list[str] | None = None,
 ) -> CheckReport:
-    findings: list[Finding] = []
+    """Every finding of a draft against its facts (see the module docstring). `references` are the
+    example paragraphs the model was shown; `instructions` the fixed text of its prompts."""
     lines = draft_lines(markdown, part_roles)
-    allowed = allowed_values(facts.allowed_texts())
-    figures_total = unmatched = 0
+    fact_list = list(facts.facts())
+    fact_texts = [f.text for f in fact_list]
+    meta_texts = [v for k, v in facts.meta.items() if v and k != "source"]
+    tracer = Tracer(fact_texts, meta_texts)
+    fact_index = TextIndex(fact_texts)
+    run = _Run(lines, fact_list, tracer)
+    run.trace_particulars()
+    run.slots_noise_and_chatter()
+    run.claims()
+    run.self_counts()
+    run.coverage()
+    body = [dl.text for dl in run.body]
+    for span in copied_spans(body, TextIndex(references or []), fact_index):
+        dl = run.body[span.line]
+        run.add(
+            "copied",
+            _("有 {count} 个字照抄范文：{copied}", count=len(span.text), copied=quoted(_clip(span.text, 30))),
+            dl,
+            span.text,
+        )
+    for span in leaked_spans(body, TextIndex(instructions or []), fact_index):
+        dl = run.body[span.line]
+        run.add(
+            "prompt_leak",
+            _("把提示词里的要求写进了正文：{text}", text=quoted(_clip(span.text, 30))),
+            dl,
+            span.text,
+        )
+    run.empty_sections(markdown)
+    return CheckReport(run.findings, len(fact_list), run.covered, run.figures_total, run.unmatched)
 
-    # 1. Every particular traced to the facts.
-    for dl in lines:
-        for fig in find_figures(dl.text):
-            figures_total += 1
-            if not is_allowed(fig, allowed):
-                unmatched += 1
-                sentence = _sentence_at(dl.text, fig)
-                findings.append(
-                    Finding(
-                        "invented_figure",
-                        _invented_message(fig, sentence, _nearest_fact(sentence, facts.facts())),
-                        dl.number,
-                        sentence,
-                        dl.section,
-                        {"figure": fig.text, "value": fig.value},
-                    )
-                )
 
-    # 2. Placeholders, web noise, Markdown left in the text.
-    for dl in lines:
-        for m in PLACEHOLDER.finditer(dl.text):
-            findings.append(
-                Finding(
-                    "placeholder",
-                    _(
-                        "留有占位符{placeholder}：{sentence}",
-                        placeholder=quoted(m.group()),
-                        sentence=quoted(_sentence_around(dl.text, m.start())),
-                    ),
-                    dl.number,
-                    dl.text[:60],
-                    dl.section,
-                    {"placeholder": m.group()},
-                )
+class _Run:
+    """One check of one draft: the findings as they are found, and the counts for the summary."""
+
+    def __init__(self, lines: list[DraftLine], facts: list[Any], tracer: Tracer) -> None:
+        self.lines = lines
+        self.body = [dl for dl in lines if not dl.heading]
+        self.facts = facts
+        self.tracer = tracer
+        self.findings: list[Finding] = []
+        self.covered = self.figures_total = self.unmatched = 0
+
+    def add(self, kind: str, message: str, dl: DraftLine | None, sentence: str = "", **detail: Any) -> None:
+        self.findings.append(
+            Finding(kind, message, dl.number if dl else 0, sentence, dl.section if dl else "", dict(detail))
+        )
+
+    # 1. Every particular traced to the fact it expresses.
+    def trace_particulars(self) -> None:
+        for dl in self.lines:
+            for sentence in sentences_of(normalise(dl.text)) or [normalise(dl.text)]:
+                for p in extract(sentence):
+                    self._trace_one(dl, sentence.strip(), sentence, p)
+
+    def _trace_one(self, dl: DraftLine, shown: str, sentence: str, p: Particular) -> None:
+        verdict = self.tracer.trace(p, sentence)
+        if verdict.status == "weak":
+            return
+        self.figures_total += 1
+        if verdict.status == "traced":
+            return
+        self.unmatched += 1
+        what = _(_PARTICULAR_KINDS.get(p.kind, "数字"))
+        shown_p = p.text if p.text.startswith("《") else quoted(p.text)
+        known = self.facts[verdict.fact_index] if verdict.fact_index is not None else None
+        fact = known.text if known is not None else None
+        detail = {"figure": p.text, "value": p.value, "fact": known.id if known is not None else ""}
+        if verdict.status == "changed" and fact is not None:
+            message = _(
+                "{what}{figure}与事实不符：{sentence}；事实中是{expected}（{fact}）",
+                what=what,
+                figure=shown_p,
+                sentence=quoted(shown),
+                expected=quoted(verdict.expected),
+                fact=quoted(fact),
             )
-        if is_noise_line(dl.text):
-            findings.append(
-                Finding(
+            self.add("changed_figure", message, dl, shown, **detail)
+        elif verdict.status == "misattached" and fact is not None:
+            message = _(
+                "{what}{figure}张冠李戴：{sentence}；这个说法对应的事实是{fact}",
+                what=what,
+                figure=shown_p,
+                sentence=quoted(shown),
+                fact=quoted(fact),
+            )
+            self.add("misattached_figure", message, dl, shown, **detail)
+        else:
+            nearest = _nearest_fact(shown, self.facts)
+            figure = Figure("quote" if p.kind == "name" else "number", p.value, p.text, p.start, p.end)
+            self.add("invented_figure", _invented_message(figure, shown, nearest, what), dl, shown, **detail)
+
+    # 2. Placeholders, markers, web noise and the model's chatter.
+    def slots_noise_and_chatter(self) -> None:
+        for dl in self.lines:
+            for slot in find_slots(dl.text):
+                sentence = _sentence_around(dl.text, slot.start)
+                if slot.marker:
+                    self.add(
+                        "marker",
+                        _("待补充：{marker}，见{sentence}", marker=slot.text, sentence=quoted(sentence)),
+                        dl,
+                        sentence,
+                        placeholder=slot.text,
+                    )
+                else:
+                    message = _(
+                        "留有占位符{placeholder}：{sentence}",
+                        placeholder=quoted(slot.text),
+                        sentence=quoted(sentence),
+                    )
+                    self.add("placeholder", message, dl, dl.text[:60], placeholder=slot.text)
+            if is_noise_line(dl.text):
+                self.add(
                     "web_noise",
                     _("混入了网页上的无关文字：{text}", text=quoted(_clip(dl.text, 40))),
-                    dl.number,
+                    dl,
                     dl.text[:60],
-                    dl.section,
                 )
-            )
+        for dl in self.body:
+            for line in chatter_lines(dl.text):
+                self.add(
+                    "chatter",
+                    _("模型的客套话或说明留在了正文里：{text}", text=quoted(_clip(line, 40))),
+                    dl,
+                    line,
+                )
 
-    # 3. Every fact used, in a part of its role.
-    body = [dl for dl in lines if not dl.heading]
-    covered = 0
-    draft_values = {f.value for dl in lines for f in find_figures(dl.text)}
-    grams: dict[str, set[str]] = {}  # bigrams of each draft sentence, computed once for all facts
-    for fact in facts.facts():
-        located = _locate(fact.text, body, draft_values, grams)
-        if located is None:
-            findings.append(
-                Finding(
+    # 3. Honours, zero-incident and first claims, named meetings and documents.
+    def claims(self) -> None:
+        texts = [f.text for f in self.facts]
+        for dl in self.body:
+            for claim in find_claims(normalise(dl.text)):
+                if not is_supported(claim, texts):
+                    sentence = _sentence_around(normalise(dl.text), claim.start)
+                    message = _(
+                        "事实中没有这个说法：{claim}，见{sentence}",
+                        claim=quoted(claim.text),
+                        sentence=quoted(sentence),
+                    )
+                    self.add(
+                        "unsupported_claim", message, dl, sentence, claim=claim.text, claim_kind=claim.kind
+                    )
+
+    # 4. The writer's own counts of points.
+    def self_counts(self) -> None:
+        parts: list[list[tuple[int, str, bool]]] = [[]]
+        by_number = {dl.number: dl for dl in self.lines}
+        for dl in self.lines:
+            if dl.heading and dl.text and _is_part_heading(dl):
+                parts.append([])
+                continue
+            parts[-1].append((dl.number, dl.text, dl.heading))
+        for mm in self_count_mismatches(parts):
+            where = by_number.get(mm.line)
+            message = _("说有“{phrase}”，后面实际是 {found} 点", phrase=mm.phrase, found=mm.found)
+            self.add("self_count", message, where, mm.phrase, said=mm.said, found=mm.found)
+
+    # 5. Every fact used, whole, in a part of its role; plans not reported as done.
+    def coverage(self) -> None:
+        sentences = body_sentences([dl.text for dl in self.body])
+        locations = locate_facts([f.text for f in self.facts], sentences, self.tracer)
+        for fact, loc in zip(self.facts, locations, strict=True):
+            if loc is None:
+                self.add(
                     "missed_fact",
                     _("草稿没有用上这条事实：{fact}", fact=quoted(fact.text)),
-                    0,
+                    None,
                     fact.text,
-                    "",
-                    {"fact": fact.id},
+                    fact=fact.id,
                 )
-            )
-            continue
-        where, sentence = located
-        covered += 1
-        if (
-            fact.role in ("achievements", "problems", "plans")
-            and where.section
-            and fact.role not in where.roles
-        ):
-            findings.append(
-                Finding(
-                    "misplaced_fact",
-                    _(
-                        "事实{fact}应写在“{part}”部分，却写在了“{section}”下：{sentence}",
+                continue
+            self.covered += 1
+            dl = self.body[loc.sentences[0].line]
+            if not loc.whole:
+                missing = "、".join(quoted(p.text) for p in loc.missing)
+                message = _(
+                    "事实只用了一部分，缺少{missing}：{fact}", missing=missing, fact=quoted(fact.text)
+                )
+                self.add("partial_fact", message, dl, loc.text.strip(), fact=fact.id)
+            if fact.role in _ROLE_PARTS and dl.section and fact.role not in dl.roles:
+                message = _(
+                    "事实{fact}应写在“{part}”部分，却写在了“{section}”下：{sentence}",
+                    fact=quoted(fact.text),
+                    part=_(_ROLE_PARTS[fact.role]),
+                    section=dl.section,
+                    sentence=quoted(loc.text.strip()),
+                )
+                self.add("misplaced_fact", message, dl, fact.text, fact=fact.id)
+            elif fact.role == "plans":
+                done = plan_written_as_done(fact.text, loc)
+                if done:
+                    message = _(
+                        "计划写成了已完成（{words}）：{sentence}；事实是{fact}",
+                        words=done,
+                        sentence=quoted(loc.text.strip()),
                         fact=quoted(fact.text),
-                        part=_(_ROLE_PARTS[fact.role]),
-                        section=where.section,
-                        sentence=quoted(sentence),
-                    ),
-                    where.number,
-                    fact.text,
-                    where.section,
-                    {"fact": fact.id},
-                )
-            )
-
-    # 4. Nothing copied from the example paragraphs.
-    for ref in references or []:
-        ref_norm = re.sub(r"\s", "", ref)
-        for dl in body:
-            shared = _longest_common(re.sub(r"\s", "", dl.text), ref_norm)
-            if len(shared) >= COPY_MIN:
-                findings.append(
-                    Finding(
-                        "copied",
-                        _(
-                            "有 {count} 个字照抄范文：{copied}",
-                            count=len(shared),
-                            copied=quoted(_clip(shared, 30)),
-                        ),
-                        dl.number,
-                        shared,
-                        dl.section,
                     )
+                    self.add("plan_as_done", message, dl, loc.text.strip(), fact=fact.id)
+
+    # 6. Sections left empty.
+    def empty_sections(self, markdown: str) -> None:
+        heading = ""
+        for n, raw in enumerate(markdown.split("\n"), 1):
+            stripped = raw.strip()
+            if stripped.startswith("#"):
+                heading = stripped.lstrip("#").strip()
+            elif "待补充" in raw and stripped.startswith("<!--"):
+                message = (
+                    _("“{section}”没有对应的事实，留空待补充", section=heading)
+                    if heading
+                    else _("有一部分没有对应的事实，留空待补充")
                 )
+                self.findings.append(Finding("empty_section", message, n, section=heading))
 
-    # 5. Sections left empty.
-    heading = ""
-    for n, raw in enumerate(markdown.split("\n"), 1):
-        stripped = raw.strip()
-        if stripped.startswith("#"):
-            heading = stripped.lstrip("#").strip()
-        elif "待补充" in raw and stripped.startswith("<!--"):
-            message = (
-                _("“{section}”没有对应的事实，留空待补充", section=heading)
-                if heading
-                else _("有一部分没有对应的事实，留空待补充")
-            )
-            findings.append(Finding("empty_section", message, n, section=heading))
 
-    return CheckReport(findings, len(facts.facts()), covered, figures_total, unmatched)
+def _is_part_heading(dl: DraftLine) -> bool:
+    return bool(re.match(r"^[一二三四五六七八九十]+、", dl.text))
 
 
 def quoted(text: str) -> str:
@@ -286,8 +404,8 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _invented_message(fig: Figure, sentence: str, fact: str | None) -> str:
-    what = _(_FIGURE_KINDS[fig.kind])
+def _invented_message(fig: Figure, sentence: str, fact: str | None, what: str | None = None) -> str:
+    what = what or _(_FIGURE_KINDS[fig.kind])
     # A name is shown in its own marks (《规定》) or in quotation marks, never in both.
     figure = fig.text if fig.text.startswith("《") else quoted(fig.value if fig.kind == "quote" else fig.text)
     if fact is None:

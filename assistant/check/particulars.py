@@ -19,26 +19,97 @@ from assistant.genre.stock import is_stock_phrase
 
 # Measure words, longest first; each maps to its class (人/名/位 count the same thing).
 _MEASURES = {
-    "人次": "人次", "家次": "家次", "户次": "户次", "篇次": "篇次", "课时": "课时", "学时": "学时",
-    "小时": "小时", "分钟": "分钟", "个月": "个月", "周年": "周年",
-    "人": "人", "名": "人", "位": "人",
-    "次": "次", "场": "次", "回": "次",
-    "个": "个", "项": "个",
-    "期": "期", "篇": "篇", "条": "条", "场次": "次", "家": "家", "起": "起", "件": "件", "批": "批",
-    "户": "户", "所": "所", "支": "支", "类": "类", "册": "册", "本": "册", "天": "天", "日": "天", "周": "周",
-    "届": "届", "岁": "岁", "处": "处", "门": "门", "部": "部", "台": "台", "套": "套", "份": "份", "单": "单",
-    "幅": "幅", "块": "块", "张": "张", "面": "面", "节": "节", "课": "课", "讲": "讲", "轮": "轮", "组": "组",
-    "队": "队", "座": "座", "栋": "栋", "间": "间", "辆": "辆", "对": "对", "首": "首", "种": "种", "村": "村",
-    "年": "年", "元": "元", "万元": "元", "亿元": "元", "千元": "元",
+    "人次": "人次",
+    "家次": "家次",
+    "户次": "户次",
+    "篇次": "篇次",
+    "课时": "课时",
+    "学时": "学时",
+    "小时": "小时",
+    "分钟": "分钟",
+    "个月": "个月",
+    "周年": "周年",
+    "人": "人",
+    "名": "人",
+    "位": "人",
+    "次": "次",
+    "场": "次",
+    "回": "次",
+    "个": "个",
+    "项": "个",
+    "期": "期",
+    "篇": "篇",
+    "条": "条",
+    "场次": "次",
+    "家": "家",
+    "起": "起",
+    "件": "件",
+    "批": "批",
+    "户": "户",
+    "所": "所",
+    "支": "支",
+    "类": "类",
+    "册": "册",
+    "本": "册",
+    "天": "天",
+    "日": "天",
+    "周": "周",
+    "届": "届",
+    "岁": "岁",
+    "处": "处",
+    "门": "门",
+    "部": "部",
+    "台": "台",
+    "套": "套",
+    "份": "份",
+    "单": "单",
+    "幅": "幅",
+    "块": "块",
+    "张": "张",
+    "面": "面",
+    "节": "节",
+    "课": "课",
+    "讲": "讲",
+    "轮": "轮",
+    "组": "组",
+    "队": "队",
+    "座": "座",
+    "栋": "栋",
+    "间": "间",
+    "辆": "辆",
+    "对": "对",
+    "首": "首",
+    "种": "种",
+    "村": "村",
+    "年": "年",
+    "元": "元",
+    "万元": "元",
+    "亿元": "元",
+    "千元": "元",
 }
 _MEASURE_RE = "|".join(sorted(_MEASURES, key=len, reverse=True))
 _NUM = rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+"
 _APPROX_BEFORE = "近|约|将近|大约|逾|超过|超|不足|不到|未满|不少于|至少"
 _APPROX_AFTER = "左右|以上|上下|以内"
 QUALIFIER_CLASS = {
-    "余": "up", "多": "up", "逾": "up", "超过": "up", "超": "up", "以上": "up", "不少于": "up", "至少": "up",
-    "近": "near", "约": "near", "将近": "near", "大约": "near", "左右": "near", "上下": "near",
-    "不足": "below", "不到": "below", "未满": "below", "以内": "below",
+    "余": "up",
+    "多": "up",
+    "逾": "up",
+    "超过": "up",
+    "超": "up",
+    "以上": "up",
+    "不少于": "up",
+    "至少": "up",
+    "近": "near",
+    "约": "near",
+    "将近": "near",
+    "大约": "near",
+    "左右": "near",
+    "上下": "near",
+    "不足": "below",
+    "不到": "below",
+    "未满": "below",
+    "以内": "below",
 }
 _COUNT = re.compile(
     rf"(?P<pre>{_APPROX_BEFORE})?(?P<num>{_NUM})(?P<q1>余|多)?(?P<scale>万|亿)?(?P<q2>余|多)?"
@@ -56,7 +127,9 @@ _DATE = re.compile(
 )
 _MONTH_RANGE = re.compile(r"(?P<a>\d{1,2})\s*(?:月)?\s*(?:至|到|—|-|－|~|～)\s*(?P<b>\d{1,2})\s*月")
 _MONTH_DAY = re.compile(r"(?<![\d年.])(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?")
-_MONTH_CN = re.compile(r"(?<![\u4e00-\u9fff])(?P<m>十[一二]?|[一二三四五六七八九])月(?:份)?(?=[\u4e00-\u9fff，。、；：]|$)")
+_MONTH_CN = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<m>十[一二]?|[一二三四五六七八九])月(?:份)?(?=[\u4e00-\u9fff，。、；：]|$)"
+)
 _QUOTED = re.compile(r"“(?P<q>[^“”\n]{1,30})”|《(?P<t>[^《》\n]{1,40})》|「(?P<c>[^「」\n]{1,30})」")
 # The writer's count of the points that follow: 以下两个方面, 三点, 两项工作.
 SELF_COUNT = re.compile(
@@ -122,9 +195,9 @@ def extract(text: str) -> list[Particular]:
         found.append(p)
         taken.append((p.start, p.end))
 
-    for p in _names(text):
-        found.append(p)  # a name's own numerals (“五个一”工程) are part of the name
-        taken.append((p.start, p.end))
+    for name in _names(text):
+        found.append(name)  # a name's own numerals (“五个一”工程) are part of the name
+        taken.append((name.start, name.end))
     for m in _DATE.finditer(text):
         if free(m.start(), m.end()):
             add(_date(m))
@@ -136,25 +209,25 @@ def extract(text: str) -> list[Particular]:
         month = int(m.group("m"))
         if free(m.start(), m.end()) and 1 <= month <= 12:
             day = m.group("d")
-            value = f"{month:02d}-{int(day):02d}" if day else f"{month:02d}"
-            add(Particular("date", value, "", m.group(), m.start(), m.end()))
+            md = f"{month:02d}-{int(day):02d}" if day else f"{month:02d}"
+            add(Particular("date", md, "", m.group(), m.start(), m.end()))
     for m in _MONTH_CN.finditer(text):
-        month = _month(m.group("m"))
-        if month and free(m.start(), m.end()):
-            add(Particular("date", f"{month:02d}", "", m.group(), m.start(), m.end()))
+        cn_month = _month(m.group("m"))
+        if cn_month and free(m.start(), m.end()):
+            add(Particular("date", f"{cn_month:02d}", "", m.group(), m.start(), m.end()))
     for pattern in (_PERCENT_CN, _PERCENT):
         for m in pattern.finditer(text):
-            value = parse_number(m.group("num"))
-            if value is not None and free(m.start(), m.end()):
+            share = parse_number(m.group("num"))
+            if share is not None and free(m.start(), m.end()):
                 q = _qualifier(m.group("pre"), m.groupdict().get("post"))
-                add(Particular("percent", f"{format_number(value)}%", q, m.group(), m.start(), m.end()))
+                add(Particular("percent", f"{format_number(share)}%", q, m.group(), m.start(), m.end()))
     for m in _RATIO.finditer(text):
         if free(m.start(), m.end()):
             add(Particular("ratio", m.group(), "", m.group(), m.start(), m.end()))
     for m in _COUNT.finditer(text):
-        p = _count(m)
-        if p is not None and free(m.start(), m.end()):
-            add(p)
+        count = _count(m)
+        if count is not None and free(m.start(), m.end()):
+            add(count)
     found.sort(key=lambda p: p.start)
     return found
 

@@ -3,6 +3,7 @@ A missing variable is an error, never an empty string."""
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 
@@ -41,3 +42,18 @@ def variables(name: str) -> set[str]:
         for m in t.pattern.finditer(t.template)
         if m.group("named") or m.group("braced")
     }
+
+
+def instruction_texts() -> list[str]:
+    """The fixed wording of the prompts (templates without their variables, and the role rules):
+    text of these in a draft is an instruction the model wrote into it, not content."""
+    from assistant.draft.pipeline import ROLE_RULE
+
+    pieces: list[str] = list(ROLE_RULE.values())
+    for name in ("system", "section", "repair", "revise", "outline"):
+        try:
+            template = load_template(name).template
+        except PromptError:
+            continue
+        pieces += [p for p in re.split(r"\$\{?\w+\}?|\n", template) if len(p.strip()) >= 8]
+    return pieces

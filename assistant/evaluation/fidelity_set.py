@@ -212,7 +212,9 @@ class _CaseChecker:
     def __init__(self, case: Case, times: list[float]) -> None:
         from assistant.draft.facts import load_facts
         from assistant.draft.outline import build_outline
+        from assistant.draft.prompts import instruction_texts
 
+        self.instructions = instruction_texts()
         self.case = case
         self.times = times
         self.sheet = load_facts(case.facts_path, overrides=case.meta or None)
@@ -222,7 +224,13 @@ class _CaseChecker:
         from assistant.check.fidelity import check_draft
 
         t0 = time.perf_counter()
-        report = check_draft(markdown, self.sheet, part_roles=self.roles, references=self.case.references)
+        report = check_draft(
+            markdown,
+            self.sheet,
+            part_roles=self.roles,
+            references=self.case.references,
+            instructions=self.instructions,
+        )
         self.times.append((time.perf_counter() - t0) * 1000)
         return [(f.kind, f.sentence, f.message) for f in report.findings]
 

@@ -19,7 +19,7 @@ CLAIM_PATTERNS: dict[str, re.Pattern[str]] = {
         r"一等奖|二等奖|三等奖|特等奖|金奖|银奖|铜奖|优秀奖|奖项|奖))"
     ),
     "zero": re.compile(
-        r"(?P<cue>未发生|没有发生|未出现|没有出现|无一|杜绝了|实现了?零|零)"
+        r"(?P<cue>未发生|没有发生|未出现|没有出现|无一|无任何|没有任何|杜绝了|实现了?零|零)"
         r"(?P<obj>[^。；;！!？?\n，,]{0,12}?(?:舆情|事件|事故|案件|投诉|差错|问题|失误|错误|违纪|违规|炒作|发生|例|起))"
     ),
     "first": re.compile(
@@ -38,7 +38,7 @@ CLAIM_PATTERNS: dict[str, re.Pattern[str]] = {
 # cue family and, for honours and meetings, the same kind of honour or meeting.
 CUE_FAMILIES: dict[str, list[str]] = {
     "honour": ["荣获", "获评", "被评为", "评为", "授予", "入选", "获得", "获", "荣膺", "受到", "得到"],
-    "zero": ["未发生", "没有发生", "未出现", "没有出现", "无一", "杜绝", "零", "无"],
+    "zero": ["未发生", "没有发生", "未出现", "没有出现", "无一", "无任何", "没有任何", "杜绝", "零", "无"],
     "first:首": ["首次", "首个", "首家", "首批"],
     "first:第一": ["第一", "排名第"],
     "first:前列": ["前列", "前茅"],
@@ -93,6 +93,14 @@ def _type_word(claim: Claim) -> str | None:
     return found[-1] if found else None
 
 
+# The level of an honour or a ranking: 省级 is not 市级.
+LEVEL = re.compile(r"全国|国家级|国家|省级|省|市级|市|县级|县|区级|区|镇|街道|乡")
+
+
+def _levels(text: str) -> set[str]:
+    return {m.group()[0] if m.group() != "街道" else "街" for m in LEVEL.finditer(text)}
+
+
 def is_supported(claim: Claim, fact_texts: list[str]) -> bool:
     """Whether some fact makes this claim: a word of the same cue family, the same kind of honour
     or meeting, and the claim's object in its words (half its bigrams at least)."""
@@ -106,6 +114,8 @@ def is_supported(claim: Claim, fact_texts: list[str]) -> bool:
         if claim.kind != "meeting" and not any(w in fact for w in family):
             continue
         if type_word and type_word not in fact:
+            continue
+        if claim.kind in ("honour", "first") and not _levels(claim.text) <= _levels(fact):
             continue
         if not obj or len(obj & _bigrams(fact)) / len(obj) >= 0.5:
             return True

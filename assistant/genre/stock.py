@@ -45,3 +45,33 @@ def is_stock_phrase(text: str) -> bool:
         return True
     parts = [p for p in re.split(r"[、，,]", bare) if p]
     return len(parts) > 1 and all(p in STOCK_PHRASES for p in parts)
+
+
+# Long formulas every report writes; text shared with an example through them is not a copy.
+FORMULAS = (
+    "习近平新时代中国特色社会主义思想",
+    "以习近平新时代中国特色社会主义思想为指导",
+    "党的二十大精神",
+    "党的二十届三中全会精神",
+    "党的二十届二中全会精神",
+    "深入学习贯彻",
+    "认真贯彻落实",
+    "现将有关工作情况总结如下",
+    "现将有关情况汇报如下",
+    "现将工作情况总结如下",
+    "在肯定成绩的同时",
+    "我们也清醒地认识到",
+    "我们也清醒地看到",
+    "工作中还存在一些不足",
+    "还存在一些问题和不足",
+    "意识形态工作责任制",
+    "牢牢掌握意识形态工作领导权",
+    "坚持问题导向",
+    "持续用力、久久为功",
+    "推动意识形态工作不断取得新成效",
+    "增强“四个意识”、坚定“四个自信”、做到“两个维护”",
+    "坚定拥护“两个确立”、坚决做到“两个维护”",
+    "以上率下",
+    "入脑入心",
+    "落地见效",
+)
