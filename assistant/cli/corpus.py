@@ -28,9 +28,13 @@ ROLE_STYLE = {
 def inspect(
     paths: Annotated[
         list[Path],
-        typer.Argument(help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH...", show_default=False),
+        typer.Argument(
+            help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH...", show_default=False
+        ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help=_("在标准输出上以 JSON 打印完整的解析结果。"))] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=_("在标准输出上以 JSON 打印完整的解析结果。"))
+    ] = False,
     show_chunks: Annotated[bool, typer.Option("--chunks", help=_("在各标题下列出每个段落。"))] = False,
 ) -> None:
     from assistant.corpus import parse_paths
@@ -60,9 +64,7 @@ def _print_tree(result, show_chunks: bool) -> None:  # type: ignore[no-untyped-d
 
     console = Console(highlight=False)
     for r in result.reports:
-        dup = (
-            " [yellow]" + escape(_("（与 {id} 重复）", id=r.duplicate_of)) + "[/]" if r.duplicate_of else ""
-        )
+        dup = " [yellow]" + escape(_("（与 {id} 重复）", id=r.duplicate_of)) + "[/]" if r.duplicate_of else ""
         title = escape(r.title or _("（无标题）{start}…", start=r.text[:24]))
         where = escape(f"{r.id} · {Path(r.source).name} #{r.ordinal} · {r.kind}")
         root = Tree(f"[bold]{title}[/] [dim]{where}[/]{dup}")

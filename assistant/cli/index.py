@@ -21,7 +21,9 @@ app = App(help=_("建立、追加和查看检索用的范文索引。"))
 
 PathsArg = Annotated[
     list[Path],
-    typer.Argument(help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH...", show_default=False),
+    typer.Argument(
+        help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH...", show_default=False
+    ),
 ]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help=_("索引将减少一半以上的段落时，不再询问，直接执行。"))
@@ -67,28 +69,53 @@ def _confirm(force: bool) -> Callable[[int, int], bool] | None:
     return ask
 
 
-def _run_with_progress(work: Callable[..., Any]) -> Any:
-    """work(on_parsed=…, progress=…) under a transient progress bar on stderr."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+class _EmbedProgress:
+    """A transient bar on stderr, started only once the reports are parsed: the skipped-file lines
+    and a shrink question come before it, never under it."""
 
-    with Progress(
-        TextColumn(_("嵌入")),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("embed", total=None)
-        return work(
-            on_parsed=lambda n: bar.update(task, total=n),
-            progress=lambda n: bar.advance(task, n),
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def on_parsed(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        console = Console(stderr=True)
+        if not console.is_terminal:  # a log or a pipe gets the summary lines only
+            return
+        self.bar = Progress(
+            TextColumn(_("嵌入")),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
         )
+        self.bar.start()
+        self.task = self.bar.add_task("embed", total=total)
+
+    def progress(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
-def _print_skipped(report: Any) -> None:
-    for e in report.skipped:
+def _run_with_progress(work: Callable[..., Any]) -> Any:
+    """work(on_parsed=…, progress=…) with an embedding progress bar."""
+    bar = _EmbedProgress()
+    try:
+        return work(on_parsed=bar.on_parsed, progress=bar.progress)
+    finally:
+        bar.close()
+
+
+def _print_skipped(skipped: list[Any]) -> None:
+    """One line per file not read, as soon as they are known (before any question)."""
+    for e in skipped:
         _err(_("跳过 {path}：{reason}", path=e.path, reason=e.reason))
 
 
@@ -136,10 +163,10 @@ def build(
                 rebuild=rebuild,
                 force=force,
                 confirm=_confirm(force),
+                on_skip=_print_skipped,
                 **kw,
             )
         )
-    _print_skipped(report)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     c = report.manifest["counts"]
@@ -184,8 +211,9 @@ def add(
     if len(todo) > len(paths):
         _err(_("默认索引还没有建立：这次连同自带范文（{src}）一起建立。", src=todo[0]))
     with _keeps_previous_index(store.root, existed):
-        report = _run_with_progress(lambda **kw: store.add(todo, embedder=embedder, **kw))
-    _print_skipped(report)
+        report = _run_with_progress(
+            lambda **kw: store.add(todo, embedder=embedder, on_skip=_print_skipped, **kw)
+        )
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     c = report.manifest["counts"]
@@ -287,7 +315,9 @@ def _print_info(store: Any, m: dict[str, Any]) -> None:
     t = Table(show_header=False, box=None)
     t.add_row(_("目录"), str(store.current_dir()))
     t.add_row(_("嵌入模型"), _("{id}（{dim} 维）", id=m["embedder"]["id"], dim=m["embedder"]["dim"]))
-    t.add_row(_("检索"), _("向量 {dense}，关键词 BM25（{tokenizer}）", dense=m["dense"], tokenizer=m["tokenizer"]))
+    t.add_row(
+        _("检索"), _("向量 {dense}，关键词 BM25（{tokenizer}）", dense=m["dense"], tokenizer=m["tokenizer"])
+    )
     t.add_row(
         _("数量"),
         _(
@@ -299,20 +329,21 @@ def _print_info(store: Any, m: dict[str, Any]) -> None:
         ),
     )
     t.add_row(
-        _("建立时间"), _("{at}，用时 {total} 秒", at=m["built_at"], total=m.get("timings", {}).get("total", "?"))
+        _("建立时间"),
+        _("{at}，用时 {total} 秒", at=m["built_at"], total=m.get("timings", {}).get("total", "?")),
     )
     t.add_row(_("指纹"), m["corpus_fingerprint"])
-    console = Console(highlight=False)
-    console.print(t)
+    Console(highlight=False).print(t)
     bundled = bundled_reports().resolve()
     files = m.get("files") or [{"path": p, "chunks": None} for p in m.get("sources", [])]
-    console.print(_("来源（{n} 个文件）：", n=len(files)), markup=False)
+    # Plain lines: a path is never wrapped, so it can be copied into `index remove`.
+    print(_("来源（{n} 个文件）：", n=len(files)))
     for e in files:
         mark = _("（自带范文）") if bundled in Path(e["path"]).parents else ""
         n = "?" if e.get("chunks") is None else e["chunks"]
-        console.print(_("  {n:>4} 段  {path}{mark}", n=n, path=e["path"], mark=mark), markup=False)
+        print(_("  {n:>4} 段  {path}{mark}", n=n, path=e["path"], mark=mark))
     for e in m.get("skipped", []):
-        console.print(_("  跳过 {path}：{reason}", path=e["path"], reason=e["reason"]), markup=False)
+        print(_("  跳过 {path}：{reason}", path=e["path"], reason=e["reason"]))
 
 
 SEARCH_HELP = _("查找与 TEXT 相近的范文段落（关键词 BM25 与向量混合检索）。")
@@ -329,9 +360,7 @@ def search(
         ),
     ] = None,
     mode: Annotated[str, typer.Option(help=_("检索方式：hybrid、lexical 或 dense。"))] = "hybrid",
-    per_report: Annotated[
-        int, typer.Option("--per-report", min=1, help=_("同一篇报告最多返回几条。"))
-    ] = 2,
+    per_report: Annotated[int, typer.Option("--per-report", min=1, help=_("同一篇报告最多返回几条。"))] = 2,
     title: Annotated[str | None, typer.Option("--title", help=_("只查标题含这些字的报告。"))] = None,
     index: IndexOpt = None,
     embedder: EmbedderOpt = None,

@@ -108,7 +108,11 @@ def _lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise AssistantError(
-                _("另一个构建正在使用索引 {root}（锁文件：{lock}），请等它结束", root=root, lock=root / ".lock")
+                _(
+                    "另一个构建正在使用索引 {root}（锁文件：{lock}），请等它结束",
+                    root=root,
+                    lock=root / ".lock",
+                )
             ) from None
         yield
     finally:
@@ -120,7 +124,11 @@ def _scan(paths: list[Path]) -> tuple[list[Path], list[FileError]]:
     if missing:
         raise InputError(_("{path}：找不到这个文件或文件夹", path=missing[0]))
     files, skipped = scan_paths(paths)
-    errors = [FileError(s.path, str(s), s.kind, s.reason) for s in skipped]
+    errors = [
+        FileError(p, _("{path}：{reason}", path=p, reason=s.reason), s.kind, s.reason)
+        for s in skipped
+        for p in [os.path.abspath(s.path)]
+    ]
     if not files:
         shown = "、".join(map(str, paths))
         if errors:
@@ -146,7 +154,12 @@ def _file_entries(result: Any, digests: dict[Path, str], kept: list[Chunk]) -> l
     for c in kept:
         chunks[c.source] = chunks.get(c.source, 0) + 1
     return [
-        {"path": str(f), "sha1": digests[f], "reports": reports.get(str(f), 0), "chunks": chunks.get(str(f), 0)}
+        {
+            "path": str(f),
+            "sha1": digests[f],
+            "reports": reports.get(str(f), 0),
+            "chunks": chunks.get(str(f), 0),
+        }
         for f in sorted(digests)
         if str(f) not in failed
     ]
@@ -162,7 +175,8 @@ def _old_file_entries(manifest: dict[str, Any], chunks: list[Chunk]) -> list[dic
         by_source.setdefault(c.source, set()).add(c.report_id)
         counts[c.source] = counts.get(c.source, 0) + 1
     return [
-        {"path": p, "sha1": "", "reports": len(ids), "chunks": counts[p]} for p, ids in sorted(by_source.items())
+        {"path": p, "sha1": "", "reports": len(ids), "chunks": counts[p]}
+        for p, ids in sorted(by_source.items())
     ]
 
 
@@ -251,13 +265,14 @@ class IndexStore:
         rebuild: bool = False,
         force: bool = False,
         confirm: ConfirmShrink | None = None,
+        on_skip: Callable[[list[FileError]], None] | None = None,
         on_parsed: Callable[[int], None] | None = None,
         progress: Callable[[int], None] | None = None,
         embedder_obj: Embedder | None = None,
     ) -> BuildReport:
         """Replace the index with one of paths. A build that would leave fewer than half the live
         chunks goes ahead only with force, or when confirm(now, after) says yes (UsageError if
-        there is no one to ask)."""
+        there is no one to ask). on_skip hears the files not read, once, before that question."""
         from assistant.corpus import parse_paths
 
         spec = embedder_obj.id if embedder_obj is not None else canonical(embedder)
@@ -286,6 +301,8 @@ class IndexStore:
                 and old.get("tokenizer") == tokenizer
                 and (dense == "auto" or old.get("dense") == dense)
             ):
+                if on_skip:
+                    on_skip(skipped)
                 return BuildReport(
                     self.root,
                     old,
@@ -298,6 +315,8 @@ class IndexStore:
             result = parse_paths(files)
             chunks = result.chunks()
             skipped = sorted(skipped + result.errors, key=lambda e: e.path)
+            if on_skip:
+                on_skip(skipped)
             if not chunks:
                 raise InputError(_("{paths} 中没有找到报告正文", paths="、".join(map(str, paths))))
             self._guard_shrink(previous, len(chunks), force, confirm)
@@ -332,6 +351,7 @@ class IndexStore:
         paths: list[Path],
         *,
         embedder: str | None = None,
+        on_skip: Callable[[list[FileError]], None] | None = None,
         on_parsed: Callable[[int], None] | None = None,
         progress: Callable[[int], None] | None = None,
         embedder_obj: Embedder | None = None,
@@ -345,7 +365,12 @@ class IndexStore:
 
         if not self.exists():
             return self.build(
-                paths, embedder=embedder, on_parsed=on_parsed, progress=progress, embedder_obj=embedder_obj
+                paths,
+                embedder=embedder,
+                on_skip=on_skip,
+                on_parsed=on_parsed,
+                progress=progress,
+                embedder_obj=embedder_obj,
             )
         files, skipped = _scan(paths)
         old = self._live_manifest()
@@ -370,6 +395,8 @@ class IndexStore:
             digests = {f: _sha1_file(f) for f in files}
             changed = {f: h for f, h in digests.items() if known.get(str(f)) != h}
             if not changed:
+                if on_skip:
+                    on_skip(skipped)
                 return BuildReport(
                     self.root,
                     old,
@@ -381,6 +408,8 @@ class IndexStore:
                 )
             result = parse_paths(list(changed))
             skipped = sorted(skipped + result.errors, key=lambda e: e.path)
+            if on_skip:
+                on_skip(skipped)
             replaced = {str(f) for f in changed}
             kept = [c for c in old_chunks if c.source not in replaced]
             kept_reports = {c.report_id for c in kept}
@@ -398,7 +427,12 @@ class IndexStore:
             files_meta.sort(key=lambda e: e["path"])
             new_paths = replaced | {e.path for e in skipped}
             old_skipped = [
-                FileError(e["path"], _("{path}：{reason}", path=e["path"], reason=e["reason"]), e["kind"], e["reason"])
+                FileError(
+                    e["path"],
+                    _("{path}：{reason}", path=e["path"], reason=e["reason"]),
+                    e["kind"],
+                    e["reason"],
+                )
                 for e in old.get("skipped", [])
                 if e["path"] not in new_paths
             ]
