@@ -29,7 +29,7 @@ def inspect(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH...", show_default=False
+            help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH", show_default=False
         ),
     ],
     as_json: Annotated[

@@ -22,7 +22,7 @@ app = App(help=_("建立、追加和查看检索用的范文索引。"))
 PathsArg = Annotated[
     list[Path],
     typer.Argument(
-        help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH...", show_default=False
+        help=_("范文所在的文件或文件夹（.txt、.md、.docx）。"), metavar="PATH", show_default=False
     ),
 ]
 ForceOpt = Annotated[
@@ -245,7 +245,7 @@ def remove(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help=_("要删除的文件，或其下全部文件都删除的文件夹。"), metavar="[PATH]...", show_default=False
+            help=_("要删除的文件，或其下全部文件都删除的文件夹。"), metavar="PATH", show_default=False
         ),
     ] = None,
     examples: Annotated[bool, typer.Option("--examples", help=_("删除自带的范文。"))] = False,

@@ -5,8 +5,9 @@
     <index>/embeddings.sqlite3 embedding cache by content hash
     <index>/.lock              held while building
 
-A build is written into a new folder and only then made current, so a crash or Ctrl-C mid-build
-leaves the previous index usable. No pickle anywhere: JSON, SQLite, FAISS's own format, .npy."""
+build replaces the corpus, add extends it (keeping the chunks it has), remove drops files'
+chunks; each writes a whole new build. A build is written into a new folder and only then made
+current, so a crash or Ctrl-C mid-build leaves the previous index usable. No pickle anywhere: JSON, SQLite, FAISS's own format, .npy."""
 
 from __future__ import annotations
 
