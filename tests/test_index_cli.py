@@ -285,10 +285,29 @@ def test_every_skipped_file_is_named_with_its_reason(tmp_path: Path) -> None:
         "~$good.docx": "lock",
         "table.xlsx": "unsupported",
     }
+    # Built again or added again unchanged: a no-op that names the same files once more.
+    for again in (["build", "--embedder", "none"], ["add"]):
+        res = cli("index", again[0], str(messy), "--index", str(tmp_path / "idx"), *again[1:],
+                  cwd=tmp_path, home=tmp_path / "home")  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        assert "已是最新" in res.stderr or "没有变化" in res.stderr
+        assert [ln for ln in res.stderr.splitlines() if ln.startswith("跳过 ")] == lines
     english = cli("index", "build", str(messy / "总结.pdf"), "--index", str(tmp_path / "idx2"),
                   cwd=tmp_path, home=tmp_path / "home", ASSISTANT_LANG="en")  # fmt: skip
     assert english.returncode == 3 and "PDF is not supported yet" in english.stderr
     assert english.stderr.startswith("error: ") and english.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_file_that_fails_to_read_is_named_not_fatal(tmp_path: Path) -> None:
+    """/proc/self/mem exists but reading it whole fails (EIO), even for root."""
+    from assistant.corpus import parse_paths
+
+    (tmp_path / "good.txt").write_text(NEW_REPORT, encoding="utf-8")
+    result = parse_paths([tmp_path, Path("/proc/self/mem")])
+    assert len(result.reports) == 1
+    (err,) = result.errors
+    assert err.kind == "unreadable" and err.reason.startswith("无法读取（") and err.path == "/proc/self/mem"
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")

@@ -166,6 +166,28 @@ def _file_entries(result: Any, digests: dict[Path, str], kept: list[Chunk]) -> l
     ]
 
 
+def _skipped_entries(errors: list[FileError], digests: dict[Path, str]) -> list[dict[str, Any]]:
+    """Manifest entries of the files not read. Those that were tried carry their sha1: they count
+    in the fingerprint, and an unchanged one is not tried again by `add`."""
+    out: list[dict[str, Any]] = []
+    for e in errors:
+        entry: dict[str, Any] = {"path": e.path, "kind": e.kind, "reason": e.reason}
+        digest = digests.get(Path(e.path))
+        if digest is not None:
+            entry["sha1"] = digest
+        out.append(entry)
+    return out
+
+
+def _old_skips(manifest: dict[str, Any], paths: set[str]) -> list[FileError]:
+    """The recorded skips of these files (tried before, unchanged since): named again, not re-read."""
+    return [
+        FileError(e["path"], _("{path}：{reason}", path=e["path"], reason=e["reason"]), e["kind"], e["reason"])
+        for e in manifest.get("skipped", [])
+        if e["path"] in paths and "sha1" in e
+    ]
+
+
 def _old_file_entries(manifest: dict[str, Any], chunks: list[Chunk]) -> list[dict[str, Any]]:
     """The manifest's file entries; an index built before they were recorded gets them from its chunks."""
     if "files" in manifest:
@@ -302,6 +324,7 @@ class IndexStore:
                 and old.get("tokenizer") == tokenizer
                 and (dense == "auto" or old.get("dense") == dense)
             ):
+                skipped = sorted(skipped + _old_skips(old, {str(f) for f in files}), key=lambda e: e.path)
                 if on_skip:
                     on_skip(skipped)
                 return BuildReport(
@@ -330,7 +353,7 @@ class IndexStore:
             report = self._commit(
                 chunks,
                 _file_entries(result, digests, chunks),
-                skipped,
+                _skipped_entries(skipped, digests),
                 emb.id,
                 emb.dim,
                 lambda: emb,
@@ -342,6 +365,7 @@ class IndexStore:
                 duplicate_chunks=result.to_dict()["counts"]["duplicate_chunks"],
             )
             new_ids = {c.id for c in chunks}
+            report.skipped, report.errors = skipped, [e.message for e in skipped]
             report.previous_chunks = previous
             report.added = len(new_ids - old_ids)
             report.removed = len(old_ids - new_ids)
@@ -393,8 +417,11 @@ class IndexStore:
             old_chunks = _read_chunks(d / "chunks.jsonl")
             entries = _old_file_entries(old, old_chunks)
             known = {e["path"]: e.get("sha1", "") for e in entries}
+            known.update({e["path"]: e["sha1"] for e in old.get("skipped", []) if "sha1" in e})
             digests = {f: _sha1_file(f) for f in files}
             changed = {f: h for f, h in digests.items() if known.get(str(f)) != h}
+            unchanged = {str(f) for f in files if f not in changed}
+            skipped = sorted(skipped + _old_skips(old, unchanged), key=lambda e: e.path)
             if not changed:
                 if on_skip:
                     on_skip(skipped)
@@ -427,21 +454,15 @@ class IndexStore:
             files_meta += _file_entries(result, changed, fresh)
             files_meta.sort(key=lambda e: e["path"])
             new_paths = replaced | {e.path for e in skipped}
-            old_skipped = [
-                FileError(
-                    e["path"],
-                    _("{path}：{reason}", path=e["path"], reason=e["reason"]),
-                    e["kind"],
-                    e["reason"],
-                )
-                for e in old.get("skipped", [])
-                if e["path"] not in new_paths
-            ]
+            old_skipped = [e for e in old.get("skipped", []) if e["path"] not in new_paths]
+            # Recorded skips of unchanged files are in `skipped` again: keep their sha1 from the old entry.
+            again = [e for e in old.get("skipped", []) if e["path"] in unchanged]
+            fresh_skips = _skipped_entries([e for e in skipped if e.path not in unchanged], changed)
             dup = int(old["counts"].get("duplicate_chunks", 0)) + len(new) - len(fresh)
             report = self._commit(
                 chunks,
                 files_meta,
-                sorted(old_skipped + skipped, key=lambda e: e.path),
+                sorted(old_skipped + again + fresh_skips, key=lambda e: e["path"]),
                 old_emb,
                 int(old["embedder"]["dim"]),
                 lambda: embedder_obj or load_embedder(_spec_of(old_emb)),
@@ -499,11 +520,7 @@ class IndexStore:
             report = self._commit(
                 chunks,
                 [e for e in entries if e["path"] not in gone],
-                [
-                    FileError(e["path"], e["path"], e["kind"], e["reason"])
-                    for e in old.get("skipped", [])
-                    if not any(_matches(e["path"], t) for t in wanted)
-                ],
+                [e for e in old.get("skipped", []) if not any(_matches(e["path"], t) for t in wanted)],
                 old_emb,
                 int(old["embedder"]["dim"]),
                 lambda: embedder_obj or load_embedder(_spec_of(old_emb)),
@@ -559,7 +576,7 @@ class IndexStore:
         self,
         chunks: list[Chunk],
         files_meta: list[dict[str, Any]],
-        skipped: list[FileError],
+        skipped: list[dict[str, Any]],
         emb_id: str,
         dim: int,
         get_embedder: Callable[[], Embedder],
@@ -582,10 +599,13 @@ class IndexStore:
             "embedder": {"id": emb_id, "dim": dim},
             "tokenizer": tokenizer,
             "dense": kind if dim else "none",
-            "corpus_fingerprint": _fingerprint([(e["path"], e.get("sha1", "")) for e in files_meta]),
+            "corpus_fingerprint": _fingerprint(
+                [(e["path"], e.get("sha1", "")) for e in files_meta]
+                + [(e["path"], e["sha1"]) for e in skipped if "sha1" in e]
+            ),
             "sources": [e["path"] for e in files_meta],
             "files": files_meta,
-            "skipped": [{"path": e.path, "kind": e.kind, "reason": e.reason} for e in skipped],
+            "skipped": skipped,
             "counts": {
                 "files": len(files_meta),
                 "reports": sum(int(e.get("reports", 0)) for e in files_meta),
@@ -612,8 +632,6 @@ class IndexStore:
             embedded=embedded,
             cached=cached,
             timings=timings,
-            errors=[e.message for e in skipped],
-            skipped=list(skipped),
         )
 
     def _embed(
