@@ -44,8 +44,8 @@ def _keeps_previous_index(root: Path, existed: bool) -> Iterator[None]:
         yield
     except (KeyboardInterrupt, typer.Abort):
         if existed:
-            raise Interrupted(_("已中断：原有索引 {root} 保持不变。", root=root)) from None
-        raise Interrupted(_("已中断：没有建立索引（{root}）。", root=root)) from None
+            raise Interrupted(_("已中断，原有索引 {root} 保持不变。", root=root)) from None
+        raise Interrupted(_("已中断，没有建立索引（{root}）。", root=root)) from None
 
 
 def _confirm(force: bool) -> Callable[[int, int], bool] | None:

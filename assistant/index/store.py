@@ -182,7 +182,9 @@ def _skipped_entries(errors: list[FileError], digests: dict[Path, str]) -> list[
 def _old_skips(manifest: dict[str, Any], paths: set[str]) -> list[FileError]:
     """The recorded skips of these files (tried before, unchanged since): named again, not re-read."""
     return [
-        FileError(e["path"], _("{path}：{reason}", path=e["path"], reason=e["reason"]), e["kind"], e["reason"])
+        FileError(
+            e["path"], _("{path}：{reason}", path=e["path"], reason=e["reason"]), e["kind"], e["reason"]
+        )
         for e in manifest.get("skipped", [])
         if e["path"] in paths and "sha1" in e
     ]
