@@ -128,7 +128,7 @@ def _scan(paths: list[Path]) -> tuple[list[Path], list[FileError]]:
     errors = [
         FileError(p, _("{path}：{reason}", path=p, reason=s.reason), s.kind, s.reason)
         for s in skipped
-        for p in [os.path.abspath(s.path)]
+        for p in [str(Path(s.path).resolve())]
     ]
     if not files:
         shown = "、".join(map(str, paths))
@@ -504,7 +504,7 @@ class IndexStore:
             assert d is not None
             old_chunks = _read_chunks(d / "chunks.jsonl")
             entries = _old_file_entries(old, old_chunks)
-            wanted = [Path(os.path.abspath(t.expanduser())) for t in targets]
+            wanted = [t.expanduser().resolve() for t in targets]  # a gone file resolves too
             sources = {e["path"] for e in entries} | {c.source for c in old_chunks}
             for t, given in zip(wanted, targets, strict=True):
                 if not any(_matches(s, t) for s in sources):
