@@ -47,10 +47,11 @@ def test_binary_and_undecodable_files_are_reported_and_others_still_load(tmp_pat
     (tmp_path / "fake.docx").write_bytes(b"not a zip at all")
     result = parse_paths([tmp_path])
     assert len(result.reports) == 1
-    messages = sorted(e.message for e in result.errors)
-    assert len(messages) == 2
-    assert any("fake.docx" in m and "docx" in m for m in messages)
-    assert any("image.txt" in m and "binary" in m for m in messages)
+    kinds = {Path(e.path).name: (e.kind, e.reason) for e in result.errors}
+    assert kinds == {
+        "fake.docx": ("bad_docx", "不是可读的 .docx 文件（PackageNotFoundError）"),
+        "image.txt": ("binary", "是二进制文件，不是文本"),
+    }
 
 
 def test_decode_rejects_byte_soup() -> None:

@@ -318,7 +318,7 @@ def test_eval_run_openai_drafts_through_the_configured_endpoint(fake_llm: Any, t
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
-    assert "drafting without example paragraphs" in res.stderr  # no index here: said, not fatal
+    assert "这次起草不参考范文段落" in res.stderr  # no index here: said, not fatal
     data = json.loads(res.stdout)
     assert data["backend"] == "openai" and len(data["cases"]) == 2 and fake_llm.chat_requests
     assert all(c["scores"]["parts"] == 1 for c in data["cases"])

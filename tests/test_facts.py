@@ -80,7 +80,7 @@ def test_bad_facts_files_name_the_line(text: str, message: str) -> None:
 def test_binary_facts_file_is_refused(tmp_path: Path) -> None:
     f = tmp_path / "facts.md"
     f.write_bytes(b"\x00\x01\x02binary" * 50)
-    with pytest.raises(InputError, match="binary"):
+    with pytest.raises(InputError, match="二进制"):
         load_facts(f)
     with pytest.raises(InputError, match="no such facts file"):
         load_facts(tmp_path / "missing.md")

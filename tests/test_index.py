@@ -17,6 +17,8 @@ from assistant.index.store import IndexStore
 from tests.helpers import CORPUS, EXAMPLES, corpus_file
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not beside the checkout")
+# The e5 corpus index (~35 s, session-scoped) and any test loading e5 are `slow`.
+e5 = pytest.mark.slow
 
 
 class HashEmbedder:
@@ -45,6 +47,7 @@ class HashEmbedder:
         return self._vec(text)
 
 
+@e5
 @needs_corpus
 def test_build_writes_a_documented_index(corpus_index: IndexStore) -> None:
     d = corpus_index.current_dir()
@@ -61,6 +64,7 @@ def test_build_writes_a_documented_index(corpus_index: IndexStore) -> None:
             assert not f.read_bytes().startswith(b"\x80"), f
 
 
+@e5
 @needs_corpus
 def test_hybrid_search_finds_the_analogous_problem_paragraph(corpus_index: IndexStore) -> None:
     s = Searcher(corpus_index.load())
@@ -82,6 +86,7 @@ def test_hybrid_search_finds_the_analogous_problem_paragraph(corpus_index: Index
         assert key in d
 
 
+@e5
 @needs_corpus
 def test_role_filter_per_report_cap_and_no_near_duplicates(corpus_index: IndexStore) -> None:
     s = Searcher(corpus_index.load())
@@ -98,6 +103,7 @@ def test_role_filter_per_report_cap_and_no_near_duplicates(corpus_index: IndexSt
             assert jaccard(grams[i], grams[j]) < 0.6
 
 
+@e5
 @needs_corpus
 def test_modes_differ_and_empty_query_is_a_usage_error(corpus_index: IndexStore) -> None:
     s = Searcher(corpus_index.load())
@@ -108,6 +114,7 @@ def test_modes_differ_and_empty_query_is_a_usage_error(corpus_index: IndexStore)
         s.search(Query("   "))
 
 
+@e5
 @needs_corpus
 def test_rebuild_of_unchanged_corpus_is_a_no_op(corpus_index: IndexStore) -> None:
     before = corpus_index.current_dir()
@@ -115,6 +122,7 @@ def test_rebuild_of_unchanged_corpus_is_a_no_op(corpus_index: IndexStore) -> Non
     assert report.up_to_date and corpus_index.current_dir() == before
 
 
+@e5
 def test_incremental_build_embeds_only_new_chunks(tmp_path: Path) -> None:
     src = tmp_path / "reports"
     src.mkdir()
@@ -158,7 +166,7 @@ def test_lock_stops_a_second_build(tmp_path: Path) -> None:
     root.mkdir()
     with open(root / ".lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
-        with pytest.raises(AssistantError, match="another build is running"):
+        with pytest.raises(AssistantError, match="另一个构建正在使用索引"):
             IndexStore(root).build([EXAMPLES / "reports"], embedder="none")
 
 
@@ -179,10 +187,11 @@ def test_missing_and_corrupt_index_files_give_clear_errors(tmp_path: Path) -> No
         store.load()
 
 
+@e5
 def test_embedder_mismatch_is_refused_unless_rebuild(tmp_path: Path) -> None:
     store = IndexStore(tmp_path / "index")
     store.build([corpus_file("000") if CORPUS.exists() else EXAMPLES / "reports"], embedder="none")
-    with pytest.raises(IndexError_, match=r"built with embedder none, not e5-small"):
+    with pytest.raises(IndexError_, match=r"是用嵌入模型 none 建的，不是 e5-small"):
         store.build([EXAMPLES / "reports"], embedder="e5-small")
     from assistant.index.embedders import load_embedder
 
@@ -211,7 +220,7 @@ def test_sentence_transformers_embedder_from_a_local_model(tmp_path: Path) -> No
 def test_unknown_st_model_fails_without_downloading() -> None:
     from assistant.index.embedders import load_embedder
 
-    with pytest.raises(AssistantError, match="not on this machine"):
+    with pytest.raises(AssistantError, match="本机没有 sentence-transformers 模型"):
         load_embedder("st:no-such-org/no-such-model-xyz")
 
 

@@ -47,6 +47,8 @@ def test_the_readme_main_job_drafts_offline_from_a_fresh_folder(tmp_path: Path) 
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("<!-- 离线草稿") and "\n# " in res.stdout
     assert "## 一、" in res.stdout and "## 三、" in res.stdout
-    assert "building one from the bundled example reports" in res.stderr
+    assert "首次使用：正在用自带范文" in res.stderr
     assert "——未发现问题" in res.stderr
-    assert (tmp_path / "index" / "CURRENT").exists()
+    # The default index is the user's, not the folder's: built once under ASSISTANT_HOME.
+    assert (tmp_path / "home" / "index" / "CURRENT").exists()
+    assert not (tmp_path / "index").exists()

@@ -100,8 +100,13 @@ class Report:
 
 @dataclass
 class FileError:
+    """A file that was not read (or held no report), with why: kind is a stable word (see
+    corpus.loader.SkippedFile), reason the user's-language why, message "path：reason"."""
+
     path: str
     message: str
+    kind: str = ""
+    reason: str = ""
 
 
 @dataclass

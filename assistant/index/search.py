@@ -4,11 +4,13 @@ with role filters and boosts, at most N hits per report, and near-duplicate supp
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
 from assistant.errors import IndexError_, UsageError
+from assistant.i18n import _
 from assistant.index.embedders import Embedder, NoEmbedder, load_embedder, same_family
-from assistant.index.store import LoadedIndex
+from assistant.index.store import LoadedIndex, _spec_of
 from assistant.text import char_ngrams
 
 RRF_K = 60
@@ -39,8 +41,26 @@ class Hit:
     source: str = ""
     flags: list[str] = field(default_factory=list)
 
+    @property
+    def report_label(self) -> str:
+        """The report as a reader knows it: 《title》, or the file name for an untitled report."""
+        if self.report_title:
+            return f"《{self.report_title}》"
+        return PurePath(self.source).name if self.source else self.report_id
+
+    @property
+    def source_label(self) -> str:
+        """Where the paragraph comes from, for references: 《title》 (or the file name) and the
+        heading path, e.g. 《某县2024年意识形态工作总结》工作开展情况 > 加强阵地管理."""
+        path = " > ".join(self.heading_path)
+        if not path:
+            return self.report_label
+        return f"{self.report_label}{path}" if self.report_title else f"{self.report_label} · {path}"
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["source_label"] = self.source_label
+        return d
 
 
 @dataclass
@@ -72,8 +92,11 @@ class Searcher:
             )
         if embedder.dim and not same_family(_spec_of(embedder.id), index.embedder_id):
             raise IndexError_(
-                f"the index was built with embedder {index.embedder_id}, but {embedder.id} was asked for; "
-                "rebuild the index with --rebuild or drop --embedder"
+                _(
+                    "索引是用嵌入模型 {built} 建的，这里要用的是 {asked}；请去掉 --embedder，或加 --rebuild 重建索引",
+                    built=index.embedder_id,
+                    asked=embedder.id,
+                )
             )
         self.embedder = embedder
         from assistant.index.tokenize import tokenizer
@@ -101,9 +124,9 @@ class Searcher:
         import numpy as np
 
         if not q.text or not q.text.strip():
-            raise UsageError("empty query: give some text to search for")
+            raise UsageError(_("检索内容为空：请给出要查找的文字"))
         if q.mode not in MODES:
-            raise UsageError(f"unknown mode {q.mode!r}: use {', '.join(MODES)}")
+            raise UsageError(_("未知的检索方式 {mode}：可选 {modes}", mode=q.mode, modes="、".join(MODES)))
         n = len(self.chunks)
         allowed = np.ones(n, dtype=bool)
         if q.roles:
@@ -130,7 +153,7 @@ class Searcher:
             ranked = _dense_search(self.index.dense, qv, allowed, q.candidates)
             dense_rank = {i: r + 1 for r, i in enumerate(ranked)}
         elif q.mode == "dense":
-            raise IndexError_("this index has no dense vectors (built with --embedder none)")
+            raise IndexError_(_("这个索引没有向量（建立时用了 --embedder none），不能用 dense 方式检索"))
 
         fused: dict[int, float] = {}
         for ranks, w in ((lex_rank, LEXICAL_WEIGHT), (dense_rank, DENSE_WEIGHT)):
@@ -235,9 +258,3 @@ def _dense_ids(fx: Any, index: Any, qv: Any, allowed: Any, k: int) -> list[int]:
         index = fx.downcast_index(index.storage)  # a narrow filter starves the graph walk: go exact
     _, ids = index.search(qv, k, params=None if sel is None else fx.SearchParameters(sel=sel))
     return [int(i) for i in ids[0] if i >= 0]
-
-
-def _spec_of(embedder_id: str) -> str:
-    if embedder_id.startswith("e5-small"):
-        return "e5-small"
-    return embedder_id

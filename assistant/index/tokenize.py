@@ -44,9 +44,11 @@ def tokenizer(name: str):  # type: ignore[no-untyped-def]
             import jieba  # noqa: F401
         except ImportError:
             from assistant.errors import UsageError
+            from assistant.i18n import _
 
-            raise UsageError("--tokenizer jieba needs the jieba package: pip install jieba") from None
+            raise UsageError(_("--tokenizer jieba 需要 jieba 包：pip install jieba")) from None
         return jieba_words
     from assistant.errors import UsageError
+    from assistant.i18n import _
 
-    raise UsageError(f"unknown tokenizer {name!r}: use bigram or jieba")
+    raise UsageError(_("未知的分词方式 {name}：可选 bigram 或 jieba", name=name))
