@@ -144,27 +144,44 @@ def render_runs(runs: list[sqlite3.Row], width: int) -> list[str]:
         ]
         for r in runs
     ]
-    widths = _fit([header, *rows], width)
+    widths = _fit([header, *rows], width, _floors(runs, rows))
     return [_line(cells, widths) for cells in [header, *rows]]
 
 
-# Columns that give way when the terminal is narrow, with the narrowest each may become; the file
-# name and the model keep their start and end (…q3.md), the result keeps its start.
-_FLEXIBLE = {2: 12, 3: 10, 5: 12}
+def _floors(runs: list[sqlite3.Row], rows: list[list[str]]) -> list[dict[int, int]]:
+    """How far the facts, model and result columns may narrow: first to what keeps the usual names
+    whole (the median's width) and every check summary whole (an error is cut: `log show` has it),
+    then, if the terminal is narrower still, the names to a few characters, then the summaries."""
+    from statistics import median
+
+    from rich.cells import cell_len
+
+    def usual(col: int, least: int) -> int:
+        return max(least, min(20, int(median(cell_len(r[col]) for r in rows))))
+
+    summary = max([12, *(cell_len(check_summary(r["check_json"])) for r in runs)])
+    return [
+        {2: usual(2, 12), 3: usual(3, 10), 5: summary},
+        {2: 8, 3: 6, 5: summary},
+        {2: 8, 3: 6, 5: 8},
+    ]
 
 
-def _fit(table: list[list[str]], width: int) -> list[int]:
+def _fit(table: list[list[str]], width: int, stages: list[dict[int, int]]) -> list[int]:
+    """Column widths: the content's, then the widest of the columns that give way narrowed a cell
+    at a time, down to each stage's floors in turn, until the lines fit in `width`."""
     from rich.cells import cell_len
 
     widths = [max(cell_len(row[i]) for row in table) for i in range(len(table[0]))]
     excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
-    while excess > 0:
-        shrinkable = [i for i, least in _FLEXIBLE.items() if widths[i] > least]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= 1
-        excess -= 1
+    for floors in stages:
+        while excess > 0:
+            shrinkable = [i for i, least in floors.items() if widths[i] > least]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            excess -= 1
     return widths
 
 
@@ -181,20 +198,27 @@ def _line(cells: list[str], widths: list[int]) -> str:
 
 def _ellipsize(text: str, width: int, *, keep_end: bool) -> str:
     """`text` cut to `width` cells with one …; a file name keeps its end (the extension, the date)."""
-    from rich.cells import cell_len, set_cell_size
+    from rich.cells import cell_len
 
     if cell_len(text) <= width:
         return text
     if not keep_end:
-        return set_cell_size(text, width - 1).rstrip() + "…"
+        return _take(text, width - 1).rstrip() + "…"
     tail_cells = (width - 1) // 2
-    head = set_cell_size(text, width - 1 - tail_cells)
-    tail = ""
-    for ch in reversed(text):
-        if cell_len(ch + tail) > tail_cells:
+    tail = _take(text[::-1], tail_cells)[::-1]
+    return _take(text, width - 1 - cell_len(tail)).rstrip() + "…" + tail
+
+
+def _take(text: str, cells: int) -> str:
+    """The longest start of `text` that fits in `cells` (a wide character is never split)."""
+    from rich.cells import cell_len
+
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells:
             break
-        tail = ch + tail
-    return head + "…" + tail
+        out += ch
+    return out
 
 
 def run_summary(r: sqlite3.Row) -> dict[str, Any]:
