@@ -183,7 +183,9 @@ def test_stream_cut_midway_raises_with_partial_prefix(fake_llm):
     assert partial == "".join(deltas)
     assert len(fake_llm.chat_requests) == 1  # no silent retry that would repeat text
     assert isinstance(info.value, BackendError)
-    assert "后中断" in str(info.value) and "已收到的部分已保留" in str(info.value)
+    assert str(info.value) == (
+        f"接口 {fake_llm.base_url} 的输出在 {len(partial)} 个字符后中断（服务器没发完就断开了连接），已收到的部分已保留"
+    )
 
 
 def test_stream_hanging_midway_times_out_with_partial(fake_llm):

@@ -36,6 +36,7 @@ def _default_set() -> Path:
 
 @app.command(
     "retrieval",
+    short_help=_("在已标注的开发集上为检索打分：nDCG@5、Recall@10、MRR。"),
     help=_(
         "在已标注的开发集上为关键词、向量和混合检索打分：nDCG@5、Recall@10、MRR。"
         "只用现有索引，不建索引（用 `assistant index build` 建）。"
@@ -113,4 +114,4 @@ def retrieval(
 from assistant.cli.eval_drafts import CHECK_HELP, RUN_HELP, check_cmd, run_cmd  # noqa: E402
 
 app.command("check", help=CHECK_HELP)(check_cmd)
-app.command("run", help=RUN_HELP)(run_cmd)
+app.command("run", help=RUN_HELP, short_help=_("起草每个评测用例并对照提纲打分。"))(run_cmd)

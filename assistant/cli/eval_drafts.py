@@ -153,7 +153,7 @@ def run_cmd(
         typer.Option(
             "--backend",
             metavar="BACKEND",
-            help=_("offline（确定性的离线起草）或 openai（已配置的模型接口）。"),
+            help=_("offline（离线起草）或 openai（已配置的接口）。"),
         ),
     ] = "offline",
     index: IndexOpt = None,

@@ -214,6 +214,8 @@ class OpenAIBackend:
             return _("找不到这个主机名")
         if "reset" in lowered:
             return _("连接被对方重置")
+        if "peer closed" in lowered or "incomplete chunked" in lowered:
+            return _("服务器没发完就断开了连接")
         return redact(detail, self.settings)
 
     def _translate(self, exc: BaseException, *, attempts: int) -> BackendError:
