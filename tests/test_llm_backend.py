@@ -171,6 +171,18 @@ def test_connection_refused_is_reported(fake_llm):
         OpenAIBackend(settings, backoff_base=0.01).complete(MESSAGES)
 
 
+def test_credentials_in_the_url_never_reach_a_message():
+    settings = LLMSettings(
+        base_url="http://admin:pa55w0rd@127.0.0.1:9/v1", api_key=KEY, model="m", timeout=1, max_retries=0
+    )
+    b = OpenAIBackend(settings)
+    assert b.endpoint == "http://***@127.0.0.1:9/v1"
+    with pytest.raises(BackendError) as info:
+        b.complete(MESSAGES)
+    assert "连不上接口 http://***@127.0.0.1:9/v1（连接被拒绝）" in str(info.value)
+    assert "pa55w0rd" not in str(info.value) and "admin" not in str(info.value)
+
+
 def test_stream_cut_midway_raises_with_partial_prefix(fake_llm):
     reply = "第一部分内容。第二部分内容。第三部分内容。"
     fake_llm.queue(reply=reply, cut_after=3)

@@ -72,7 +72,7 @@ class OpenAIBackend:
 
     @property
     def endpoint(self) -> str:
-        return str(self._client.base_url).rstrip("/")
+        return redact(str(self._client.base_url).rstrip("/"), self.settings)
 
     # -- public -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ _ENV = {
     "model": ("ASSISTANT_MODEL",),
 }
 _KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
+_URL_CREDENTIALS = re.compile(r"//[^/@\s]+@")
 
 
 @dataclass(repr=False)
@@ -46,10 +47,11 @@ class LLMSettings:
 
 
 def redact(text: str, settings: LLMSettings | None = None) -> str:
-    """Hide the configured key and anything shaped like an OpenAI key (servers echo them in errors)."""
+    """Hide the configured key, anything shaped like an OpenAI key (servers echo them in errors) and
+    the user:password@ of a URL."""
     if settings is not None and settings.api_key and len(settings.api_key) >= 4:
         text = text.replace(settings.api_key, "***")
-    return _KEY_LIKE.sub("sk-***", text)
+    return _URL_CREDENTIALS.sub("//***@", _KEY_LIKE.sub("sk-***", text))
 
 
 def _read_config(path: Path) -> dict[str, Any]:
