@@ -128,7 +128,7 @@ def test_log_show_headings_in_chinese_and_english(logged_runs: Path) -> None:
     assert head[0].startswith("运行 2 · ") and head[0].endswith(" · fake-model · 完成")
     assert head[1].startswith("接口：http://***@127.0.0.1:") and head[2] == "检查：12/12 事实，0 个问题"
     assert "[系统提示]" in shown.stdout and "[用户消息]" in shown.stdout and "[模型回复]" in shown.stdout
-    assert re.search(r"^--- （一）落实责任制（section，\d+\.\d 秒）参考段落：r\w+-\d+、", shown.stdout, re.M)
+    assert re.search(r"^--- （一）落实责任制（起草，\d+\.\d 秒）参考段落：r\w+-\d+、", shown.stdout, re.M)
     assert "\n--- 草稿\n" in shown.stdout and KEY not in shown.stdout
     failed = cli(["log", "show", "3"], logged_runs).stdout.splitlines()
     [error] = [line for line in failed if line.startswith("出错：")]
@@ -136,6 +136,9 @@ def test_log_show_headings_in_chinese_and_english(logged_runs: Path) -> None:
     en = cli(["log", "show", "2"], logged_runs, ASSISTANT_LANG="en")
     assert en.stdout.startswith("run 2 · ") and "check: 12/12 facts, 0 problems" in en.stdout
     assert "[system]" in en.stdout and "\n--- draft\n" in en.stdout
+    assert re.search(r"^--- （一）落实责任制 \(section, \d+\.\d s\) references: r\w+-\d+、", en.stdout, re.M)
+    offline = cli(["log", "show", "1"], logged_runs).stdout
+    assert "（离线起草，0.0 秒）" in offline and "[离线起草的文字]" in offline and "[模型回复]" not in offline
     data = json.loads(cli(["log", "show", "2", "--json"], logged_runs).stdout)
     assert (
         data["check_json"]["facts_covered"] == 12 and data["calls"][0]["messages_json"][0]["role"] == "system"

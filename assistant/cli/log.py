@@ -266,6 +266,11 @@ def run_details(run: sqlite3.Row, calls: list[sqlite3.Row]) -> dict[str, Any]:
 
 
 ROLE_WORDS = {"system": N_("系统提示"), "user": N_("用户消息"), "assistant": N_("模型回复")}
+KIND_WORDS = {"section": N_("起草"), "repair": N_("修改"), "offline": N_("离线起草")}
+
+
+def kind_word(kind: str | None) -> str:
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else str(kind or "")
 
 
 def render_run(run: sqlite3.Row, calls: list[sqlite3.Row]) -> list[str]:
@@ -296,7 +301,7 @@ def render_run(run: sqlite3.Row, calls: list[sqlite3.Row]) -> list[str]:
             _(
                 "--- {section}（{kind}，{seconds} 秒）参考段落：{refs}",
                 section=c["section"],
-                kind=c["kind"],
+                kind=kind_word(c["kind"]),
                 seconds=f"{c['elapsed'] or 0:.1f}",
                 refs="、".join(map(str, refs)) if refs else _("无"),
             )
@@ -305,7 +310,7 @@ def render_run(run: sqlite3.Row, calls: list[sqlite3.Row]) -> list[str]:
             role = m.get("role", "")
             lines.append(f"[{_(ROLE_WORDS[role]) if role in ROLE_WORDS else role}]")
             lines.append(str(m.get("content", "")))
-        lines.append(f"[{_('模型回复')}]")
+        lines.append(f"[{_('离线起草的文字') if c['kind'] == 'offline' else _('模型回复')}]")
         lines.append(c["response"] or "")
     lines.append("")
     lines.append(_("--- 草稿"))
