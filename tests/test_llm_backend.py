@@ -340,3 +340,38 @@ def test_scripted_backend_replays_and_records():
     assert "".join(deltas) == "one" and b.calls == [MESSAGES, MESSAGES]
     with pytest.raises(BackendError):
         ScriptedBackend().complete(MESSAGES)
+
+
+def test_a_proxy_error_page_in_html_becomes_one_readable_line():
+    """Not every failure comes from the model server: a proxy in front answers with an HTML page."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(502)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        settings = LLMSettings(base_url=url, api_key=KEY, model="m", timeout=5, max_retries=1)
+        with pytest.raises(BackendError) as info:
+            OpenAIBackend(settings, backoff_base=0.01).complete(MESSAGES)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert str(info.value) == (
+        "接口服务器出错（HTTP 502，已尝试 2 次，接口说：502 Bad Gateway 502 Bad Gateway nginx）。"
+        "请稍后再试，或检查服务器日志"
+    )

@@ -6,6 +6,7 @@ the user already saw; we only retry while nothing has been received."""
 from __future__ import annotations
 
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -297,6 +298,9 @@ def _usage(usage: Any) -> dict[str, int]:
     return {k: int(v) for k in keys if isinstance(v := getattr(usage, k, None), int)}
 
 
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
 def _is_timeout(exc: BaseException, openai: Any) -> bool:
     return isinstance(exc, openai.APITimeoutError) or "timeout" in type(exc).__name__.lower()
 
@@ -307,7 +311,7 @@ def _server_message(exc: Any) -> str:
     if isinstance(body, dict):
         message = body.get("message") or body.get("detail") or ""
     elif isinstance(body, str):
-        message = body
+        message = _HTML_TAG.sub(" ", body)  # a proxy's error page: <html><title>502 Bad Gateway…
     else:
         return ""
     return _clip(one_line(str(message)), 300)
