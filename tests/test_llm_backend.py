@@ -104,6 +104,17 @@ def test_401_is_a_clear_error_without_the_key(fake_llm):
     assert len(fake_llm.chat_requests) == 1  # auth failures are not retried
 
 
+def test_403_says_the_key_may_not_be_allowed_that_model(fake_llm):
+    fake_llm.queue(status=403)
+    with pytest.raises(BackendError) as info:
+        backend(fake_llm).complete(MESSAGES)
+    assert str(info.value) == (
+        "接口拒绝访问（HTTP 403，接口说：You are not allowed to use this model）：这个 API 密钥可能无权使用"
+        "模型“fake-model”。请用 --api-key 换一个密钥，或用 --model 换一个模型"
+    )
+    assert len(fake_llm.chat_requests) == 1
+
+
 def test_404_names_the_model_and_the_fix(fake_llm):
     fake_llm.queue(status=404)
     with pytest.raises(BackendError, match="找不到模型“fake-model”") as info:

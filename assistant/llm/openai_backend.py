@@ -246,7 +246,14 @@ class OpenAIBackend:
 
     def _explain_status(self, status: int, said: str, tries: str) -> str:
         said_part = _("，接口说：{said}", said=said) if said else ""
-        if status in (401, 403):
+        if status == 403:
+            return _(
+                "接口拒绝访问（HTTP 403{said}）：这个 API 密钥可能无权使用模型“{model}”。"
+                "请用 --api-key 换一个密钥，或用 --model 换一个模型",
+                said=said_part,
+                model=self.model,
+            )
+        if status == 401:
             return _(
                 "接口拒绝了 API 密钥（HTTP {status}{said}）。请用 --api-key、OPENAI_API_KEY（或 ASSISTANT_API_KEY）"
                 "或 {path} 中的 api_key 设置正确的密钥（该文件须为 chmod 600）",
