@@ -128,7 +128,7 @@ def test_log_show_headings_in_chinese_and_english(logged_runs: Path) -> None:
     assert head[0].startswith("运行 2 · ") and head[0].endswith(" · fake-model · 完成")
     assert head[1].startswith("接口：http://***@127.0.0.1:") and head[2] == "检查：12/12 事实，0 个问题"
     assert "[系统提示]" in shown.stdout and "[用户消息]" in shown.stdout and "[模型回复]" in shown.stdout
-    assert re.search(r"^--- （一）落实责任制（起草，\d+\.\d 秒）参考段落：r\w+-\d+、", shown.stdout, re.M)
+    assert re.search(r"^--- （一）落实责任制（逐节起草，\d+\.\d 秒）参考段落：r\w+-\d+、", shown.stdout, re.M)
     assert "\n--- 草稿\n" in shown.stdout and KEY not in shown.stdout
     failed = cli(["log", "show", "3"], logged_runs).stdout.splitlines()
     [error] = [line for line in failed if line.startswith("出错：")]

@@ -201,7 +201,7 @@ def run_cmd(
         box=SIMPLE_HEAD,
     )
     t.add_column(_("用例"), no_wrap=True)
-    for name in [*(check_word(n) for n in WEIGHTS), _("总分"), _("问题")]:
+    for name in [*(check_word(n) for n in WEIGHTS), _("总分"), _("问题数")]:
         t.add_column(name, justify="right", no_wrap=True)
     for r in results:
         s = r.report.scores()

@@ -266,7 +266,7 @@ def run_details(run: sqlite3.Row, calls: list[sqlite3.Row]) -> dict[str, Any]:
 
 
 ROLE_WORDS = {"system": N_("系统提示"), "user": N_("用户消息"), "assistant": N_("模型回复")}
-KIND_WORDS = {"section": N_("起草"), "repair": N_("修改"), "offline": N_("离线起草")}
+KIND_WORDS = {"section": N_("逐节起草"), "repair": N_("按检查修改"), "offline": N_("离线起草")}
 
 
 def kind_word(kind: str | None) -> str:
