@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import sys
 from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated, Any
@@ -36,8 +37,6 @@ def list_runs(
     limit: Annotated[int, typer.Option("-n", "--limit", metavar="N", min=1, help=_("列出多少次运行。"))] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    import sys
-
     from assistant.log import RunLog
 
     log = RunLog()
