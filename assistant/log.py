@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +63,21 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S")
+    # With the UTC offset, so that `log list` shows local time wherever the log is read.
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def redact_url(url: str | None) -> str | None:
     return re.sub(r"//[^/@]+@", "//***@", url) if url else url
+
+
+def _one_line_redacted(error: str | None) -> str | None:
+    """An error as the terminal showed it: one line, nothing key-like in it."""
+    if not error:
+        return error
+    from assistant.llm.settings import redact
+
+    return redact(" ".join(error.split()))
 
 
 class RunLog:
@@ -145,7 +155,7 @@ class RunLog:
                     draft,
                     json.dumps(check, ensure_ascii=False) if check else None,
                     json.dumps(timings) if timings else None,
-                    error,
+                    _one_line_redacted(error),
                     run_id,
                 ),
             )

@@ -150,7 +150,7 @@ def test_cli_401_gives_one_clear_line_without_the_key(
     res = run_cli(["draft", str(FACTS)], cli_env(fake_llm, lexical_index), tmp_path)
     assert res.returncode == 5
     assert "Traceback" not in res.stderr and KEY not in res.stderr + res.stdout
-    assert "rejected the API key" in res.stderr
+    assert "接口拒绝了 API 密钥（HTTP 401" in res.stderr
     assert res.stderr.strip().splitlines()[-1].startswith("错误：")
     assert "partial" not in res.stderr  # nothing was drafted, so nothing is saved
     assert not list(FACTS.parent.glob("*.partial*"))

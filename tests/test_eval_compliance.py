@@ -127,9 +127,7 @@ def test_swapped_parts_lower_the_order_score() -> None:
 
 def test_a_dropped_part_is_missing() -> None:
     report = score(DRAFT.replace(PART2, "").replace("三、下一步", "二、下一步"))
-    assert [f.message for f in report.findings if f.kind == "missing_part"] == [
-        "the part “二、存在的问题” is missing"
-    ]
+    assert [f.message for f in report.findings if f.kind == "missing_part"] == ["缺少“二、存在的问题”部分"]
     assert report.check("parts").score < 1 and report.check("headings").detail["recall"] < 1
 
 
@@ -256,7 +254,7 @@ def test_eval_run_offline_scores_every_case_high() -> None:
         capture_output=True,
         text=True,
     )
-    assert table.returncode == 0 and "mean" in table.stdout and "01-county-bureau" in table.stdout
+    assert table.returncode == 0 and "平均" in table.stdout and "01-county-bureau" in table.stdout
 
 
 def test_eval_check_cli(tmp_path: Path) -> None:
@@ -271,7 +269,18 @@ def test_eval_check_cli(tmp_path: Path) -> None:
     assert data["total"] < 1 and data["scores"]["facts"] == 1
     assert any(f["kind"] == "skipped_level" and f["line"] == 7 for c in data["checks"] for f in c["findings"])
     res = subprocess.run(run, cwd=REPO, capture_output=True, text=True)
-    assert res.returncode == 0 and "no facts given" in res.stdout and "line 7" in res.stdout
+    assert res.returncode == 0 and "没有给出事实文件" in res.stdout and "第 7 行" in res.stdout
+    assert "总分" in res.stdout and "序号" in res.stdout  # the table speaks Chinese too
+    en = subprocess.run(
+        run, cwd=REPO, capture_output=True, text=True, env={**os.environ, "ASSISTANT_LANG": "en"}
+    )
+    assert en.returncode == 0 and "no facts given" in en.stdout and "line 7" in en.stdout
+    assert "comes with no" in en.stdout  # the finding itself, in English
+    missing = subprocess.run([*run[:-1], str(tmp_path / "nope.md")], cwd=REPO, capture_output=True, text=True)
+    assert (
+        missing.returncode == 3
+        and missing.stderr.strip() == f"错误：{tmp_path / 'nope.md'}：找不到这个草稿文件"
+    )
 
 
 @pytest.mark.slow

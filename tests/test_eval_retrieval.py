@@ -71,15 +71,15 @@ def test_malformed_dev_set_lines_are_errors_naming_the_line(tmp_path: Path) -> N
         '{"id": "q1", "query": "理论学习", "role": "achievements"}\n', "utf-8"
     )
     cases = {
-        '{"query_id": "q1", "key": {"file": "a.txt", "prefix": "理论学习"}, "grade": 3}': "grade must be",
-        '{"query_id": "q9", "key": {"file": "a.txt", "prefix": "理论学习"}, "grade": 1}': "unknown query id",
-        '{"query_id": "q1", "key": {"file": "a.txt", "prefix": "理论，学习"}, "grade": 1}': "prefix is not normalised",
-        '{"query_id": "q1", "grade": 1}': "expected query_id",
-        "not json": "not a JSON line",
+        '{"query_id": "q1", "key": {"file": "a.txt", "prefix": "理论学习"}, "grade": 3}': "grade 只能是",
+        '{"query_id": "q9", "key": {"file": "a.txt", "prefix": "理论学习"}, "grade": 1}': "未知的查询编号",
+        '{"query_id": "q1", "key": {"file": "a.txt", "prefix": "理论，学习"}, "grade": 1}': "prefix 未规范化",
+        '{"query_id": "q1", "grade": 1}': "应有 query_id",
+        "not json": "这一行不是 JSON",
     }
     for line, message in cases.items():
         (tmp_path / "qrels.jsonl").write_text("\n" + line + "\n", "utf-8")
-        with pytest.raises(InputError, match=rf"qrels.jsonl:2: {message}"):
+        with pytest.raises(InputError, match=rf"qrels.jsonl:2：{message}"):
             load_dev_set(tmp_path)
 
 
@@ -141,6 +141,15 @@ def test_cli_prints_json_on_stdout_only(lexical_index: Path) -> None:
     data = json.loads(out.stdout)
     assert data["runs"][0]["name"] == "lexical" and 0.7 <= data["runs"][0]["ndcg@5"] <= 0.98
     assert data["unresolved"] == []
+    table = subprocess.run(
+        [sys.executable, "-m", "assistant", "eval", "retrieval", "--index", str(lexical_index)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert table.returncode == 0, table.stderr
+    assert "检索方式" in table.stdout and "个已标注查询" in table.stdout
+    assert "未运行（索引没有向量）：dense" in table.stdout  # a lexical index: said, in Chinese
 
 
 def test_cli_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:

@@ -12,12 +12,15 @@ import typer
 from assistant.cli.common import App, IndexOpt, index_dir
 from assistant.i18n import _
 
-app = App(help="Evaluate retrieval and drafts.")
+app = App(help=_("评测检索和草稿。"))
 
 SetOpt = Annotated[
     Path | None,
     typer.Option(
-        "--set", help="Judged dev set folder (default: eval/retrieval of this checkout).", show_default=False
+        "--set",
+        metavar="DIR",
+        help=_("已标注的开发集文件夹（默认：本仓库的 eval/retrieval）。"),
+        show_default=False,
     ),
 ]
 
@@ -31,38 +34,59 @@ def _default_set() -> Path:
     return REPO_DIR / "eval" / "retrieval"
 
 
-@app.command("retrieval")
+@app.command(
+    "retrieval",
+    short_help=_("在已标注的开发集上为检索打分：nDCG@5、Recall@10、MRR。"),
+    help=_(
+        "在已标注的开发集上为关键词、向量和混合检索打分：nDCG@5、Recall@10、MRR。"
+        "只用现有索引，不建索引（用 `assistant index build` 建）。"
+    ),
+)
 def retrieval(
     index: IndexOpt = None,
     set_dir: SetOpt = None,
     roles: Annotated[
         str,
         typer.Option(
-            "--roles", help="Use each query's section role as a filter (as drafting does), a boost, or none."
+            "--roles",
+            metavar="USE",
+            help=_(
+                "查询所属部分的角色如何使用：filter（过滤，与起草时相同）、boost（加权）或 none（不用）。"
+            ),
         ),
     ] = "filter",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=_("以 JSON 输出到标准输出（只输出 JSON）。"))
+    ] = False,
     per_query: Annotated[
-        bool, typer.Option("--per-query", help="With --json: include each query's figures.")
+        bool, typer.Option("--per-query", help=_("与 --json 同用：列出每个查询的分数。"))
     ] = False,
 ) -> None:
-    """Score lexical, dense and hybrid search on the judged dev set: nDCG@5, Recall@10, MRR.
-
-    Uses an existing index and builds nothing (build one with `assistant index build`)."""
     from assistant.evaluation.retrieval import evaluate_index
 
     report = evaluate_index(index_dir(index), set_dir or _default_set(), roles=roles)
     for qid, key in report.unresolved:
-        print(f"warning: {qid}: judged chunk {key.file} «{key.prefix}» is not in the index", file=sys.stderr)
+        print(
+            _(
+                "注意：{query}：标注的段落 {file}«{prefix}» 不在索引里",
+                query=qid,
+                file=key.file,
+                prefix=key.prefix,
+            ),
+            file=sys.stderr,
+        )
     if as_json:
         print(json.dumps(report.to_dict(per_query), ensure_ascii=False, indent=1))
         return
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"{report.queries} judged queries, role as {report.roles}", title_justify="left")
-    t.add_column("run", no_wrap=True)
-    for name in ("nDCG@5", "nDCG@10", "Recall@10", "MRR", "MRR g2", "queries"):
+    t = Table(
+        title=_("{count} 个已标注查询，角色用法 {roles}", count=report.queries, roles=report.roles),
+        title_justify="left",
+    )
+    t.add_column(_("检索方式"), no_wrap=True)
+    for name in ("nDCG@5", "nDCG@10", "Recall@10", "MRR", "MRR g2", _("查询数")):
         t.add_column(name, justify="right")
     for s in report.scores:
         t.add_row(
@@ -71,19 +95,26 @@ def retrieval(
     console = Console(highlight=False)
     console.print(t)
     console.print(
-        f"index {report.index} ({report.embedder}); {report.judged} judged pairs; "
-        f"unresolved keys: {len(report.unresolved)}; ambiguous keys: {len(report.ambiguous)}"
+        _(
+            "索引 {index}（{embedder}）；{judged} 个标注对；找不到的标注 {unresolved} 个；有歧义的标注 {ambiguous} 个",
+            index=report.index,
+            embedder=report.embedder,
+            judged=report.judged,
+            unresolved=len(report.unresolved),
+            ambiguous=len(report.ambiguous),
+        ),
+        markup=False,
     )
     if report.skipped:
         console.print(
-            f"not run (the index has no dense vectors): {', '.join(report.skipped)}", style="yellow"
+            _("未运行（索引没有向量）：{runs}", runs="、".join(report.skipped)), style="yellow", markup=False
         )
 
 
-from assistant.cli.eval_drafts import check_cmd, run_cmd  # noqa: E402
+from assistant.cli.eval_drafts import CHECK_HELP, RUN_HELP, check_cmd, run_cmd  # noqa: E402
 
-app.command("check")(check_cmd)
-app.command("run")(run_cmd)
+app.command("check", help=CHECK_HELP)(check_cmd)
+app.command("run", help=RUN_HELP, short_help=_("起草每个评测用例并对照提纲打分。"))(run_cmd)
 
 from assistant.cli.eval_fidelity import fidelity_cmd  # noqa: E402
 

@@ -4,28 +4,52 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from assistant.cli.common import IndexOpt
+from assistant.i18n import N_, _
 
 if TYPE_CHECKING:
     from assistant.evaluation.compliance import ComplianceReport
+    from assistant.evaluation.scoring import Finding
     from assistant.evaluation.similarity import Similarity
 
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print the result as JSON on stdout (and nothing else).")
-]
+JsonOpt = Annotated[bool, typer.Option("--json", help=_("以 JSON 输出到标准输出（只输出 JSON）。"))]
 SimOpt = Annotated[
     str | None,
     typer.Option(
-        "--embedder", help="Heading similarity by this embedder (e.g. e5-small) instead of character bigrams."
+        "--embedder",
+        metavar="EMBEDDER",
+        help=_("用这个嵌入模型（如 e5-small）计算标题相似度，默认用字符二元组。"),
     ),
 ]
 
+# The checks' names as the tables show them (JSON keeps the identifiers).
+CHECK_WORDS = {
+    "parts": N_("部分"),
+    "headings": N_("标题"),
+    "numbering": N_("序号"),
+    "facts": N_("事实"),
+    "fidelity": N_("忠实"),
+    "hygiene": N_("文面"),
+    "form": N_("体例"),
+}
+DETAIL_WORDS = {
+    "present": N_("齐全"),
+    "in_order": N_("顺序对"),
+    "recall": N_("召回"),
+    "precision": N_("精确"),
+    "similarity": N_("相似度"),
+    "numbered": N_("有序号"),
+    "covered": N_("用到"),
+    "traced": N_("数字可溯源"),
+}
 
-SHORT = {"headings": "heads", "numbering": "numbers", "fidelity": "fidelity", "hygiene": "hygiene"}
+
+def check_word(name: str) -> str:
+    return _(CHECK_WORDS[name]) if name in CHECK_WORDS else name
 
 
 def _similarity(embedder: str | None) -> Similarity:
@@ -35,20 +59,22 @@ def _similarity(embedder: str | None) -> Similarity:
 
 
 def check_cmd(
-    draft: Annotated[Path, typer.Argument(help="A Markdown draft (# title, ## 一、…, ### （一）…).")],
+    draft: Annotated[
+        Path,
+        typer.Argument(metavar="DRAFT", help=_("Markdown 草稿（# 标题，## 一、…，### （一）…）。")),
+    ],
     facts: Annotated[
-        Path | None, typer.Option("--facts", help="The facts file the draft was written from.")
+        Path | None, typer.Option("--facts", metavar="FACTS", help=_("起草这份草稿所用的事实文件。"))
     ] = None,
     outline: Annotated[
         Path | None,
         typer.Option(
-            "--outline", help="The target outline (one heading a line); default: the facts' outline."
+            "--outline", metavar="OUTLINE", help=_("目标提纲（每行一个标题）；默认用事实文件的提纲。")
         ),
     ] = None,
     embedder: SimOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score one draft: parts, headings, numbering, facts, fidelity, hygiene, form, and the total."""
     from assistant.corpus.loader import decode_bytes
     from assistant.draft.facts import load_facts
     from assistant.draft.outline import build_outline, load_outline_file
@@ -57,8 +83,8 @@ def check_cmd(
     from assistant.evaluation.compliance import evaluate
 
     if not draft.is_file():
-        raise InputError(f"{draft}: no such draft file")
-    text, _ = decode_bytes(draft.read_bytes(), str(draft))
+        raise InputError(_("{path}：找不到这个草稿文件", path=draft))
+    text, _encoding = decode_bytes(draft.read_bytes(), str(draft))
     sheet = load_facts(facts) if facts is not None else None
     target = None
     if outline is not None:
@@ -72,6 +98,17 @@ def check_cmd(
     _print_report(str(draft), report)
 
 
+CHECK_HELP = _("给一份草稿打分：部分、标题、序号、事实、忠实、文面、体例，以及总分。")
+
+
+def _detail_text(detail: dict[str, Any]) -> str:
+    return "  ".join(f"{_(DETAIL_WORDS[k]) if k in DETAIL_WORDS else k} {v}" for k, v in detail.items())
+
+
+def where(f: Finding) -> str:
+    return _("第 {line} 行", line=f.line) if f.line else _("全文")
+
+
 def _print_report(name: str, report: ComplianceReport) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -83,45 +120,51 @@ def _print_report(name: str, report: ComplianceReport) -> None:
         console.width = max(console.width, 120)
     t = Table(title=name, title_justify="left")
     for col, justify in (
-        ("check", "left"),
-        ("weight", "right"),
-        ("score", "right"),
-        ("findings", "right"),
+        (_("检查项"), "left"),
+        (_("权重"), "right"),
+        (_("得分"), "right"),
+        (_("问题数"), "right"),
         ("", "left"),
     ):
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
     for c in report.checks:
         score = f"{c.score:.3f}" if c.ran else "—"
-        note = c.skipped or "  ".join(f"{k} {v}" for k, v in c.detail.items())
-        t.add_row(c.name, f"{WEIGHTS[c.name]:.2f}", score, str(len(c.findings)) if c.ran else "", note)
-    t.add_row("total", "", f"{report.total:.3f}", str(len(report.findings)), "", style="bold")
+        note = c.skipped or _detail_text(c.detail)
+        t.add_row(
+            check_word(c.name), f"{WEIGHTS[c.name]:.2f}", score, str(len(c.findings)) if c.ran else "", note
+        )
+    t.add_row(_("总分"), "", f"{report.total:.3f}", str(len(report.findings)), "", style="bold")
     console.print(t)
     for note in report.notes:
-        console.print(f"note: {note}", style="yellow")
+        console.print(_("说明：{note}", note=note), style="yellow")
     for f in report.findings:
-        where = f"line {f.line}" if f.line else "draft"
-        console.print(f"  {where:>9}  [{f.check}/{f.kind}] {f.message}", markup=False)
+        console.print(f"  {where(f):>9}  [{check_word(f.check)}/{f.kind}] {f.message}", markup=False)
+
+
+RUN_HELP = _(
+    "用每个评测用例的事实（按事实自身的提纲）起草，再对照用例的 outline.txt 打分；每个用例一行，最后是平均总分。"
+)
 
 
 def run_cmd(
-    cases: Annotated[Path, typer.Argument(help="The eval cases folder (eval/cases).")],
+    cases: Annotated[Path, typer.Argument(metavar="CASES", help=_("评测用例文件夹（eval/cases）。"))],
     backend: Annotated[
         str,
         typer.Option(
-            "--backend", help="offline (the deterministic drafter) or openai (the configured endpoint)."
+            "--backend",
+            metavar="BACKEND",
+            help=_("offline（离线起草）或 openai（已配置的接口）。"),
         ),
     ] = "offline",
     index: IndexOpt = None,
     embedder: SimOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Draft every case from its facts (with the facts' own outline) and score the draft against the
-    case's outline.txt. Prints one row per case and the mean total."""
     from assistant.errors import UsageError
     from assistant.evaluation.cases import run_cases
 
     if backend not in ("offline", "openai"):
-        raise UsageError(f"--backend must be offline or openai, not {backend!r}")
+        raise UsageError(_("--backend 只能是 offline 或 openai，不能是 {value}", value=backend))
     llm, searcher = None, None
     if backend == "openai":
         from assistant.draft.run import DraftOptions, make_backend, open_searcher
@@ -129,7 +172,10 @@ def run_cmd(
         llm = make_backend(DraftOptions())
         if llm is None:
             raise UsageError(
-                "--backend openai needs an endpoint: set OPENAI_BASE_URL (and ASSISTANT_MODEL, OPENAI_API_KEY)"
+                _(
+                    "--backend openai 需要模型接口：请设置 OPENAI_BASE_URL（以及 ASSISTANT_MODEL、OPENAI_API_KEY），"
+                    "或用 `assistant config set` 保存"
+                )
             )
         searcher = open_searcher(index, None, build_default=False)
     results = run_cases(cases, backend=llm, searcher=searcher, similarity=_similarity(embedder))
@@ -144,9 +190,18 @@ def run_cmd(
 
     from assistant.evaluation.compliance import WEIGHTS
 
-    t = Table(title=f"{len(results)} cases, {backend} drafts", title_justify="left", box=SIMPLE_HEAD)
-    t.add_column("case", no_wrap=True)
-    for name in [*(SHORT.get(n, n) for n in WEIGHTS), "total", "finds"]:
+    title = (
+        _("{count} 个用例，离线起草", count=len(results))
+        if backend == "offline"
+        else _("{count} 个用例，由 {backend} 起草", count=len(results), backend=backend)
+    )
+    t = Table(
+        title=title,
+        title_justify="left",
+        box=SIMPLE_HEAD,
+    )
+    t.add_column(_("用例"), no_wrap=True)
+    for name in [*(check_word(n) for n in WEIGHTS), _("总分"), _("问题数")]:
         t.add_column(name, justify="right", no_wrap=True)
     for r in results:
         s = r.report.scores()
@@ -156,12 +211,11 @@ def run_cmd(
             f"{r.report.total:.3f}",
             str(len(r.report.findings)),
         )
-    t.add_row("mean", *([""] * len(WEIGHTS)), f"{mean:.3f}", "", style="bold")
+    t.add_row(_("平均"), *([""] * len(WEIGHTS)), f"{mean:.3f}", "", style="bold")
     console = Console(highlight=False)
     if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
         console.width = max(console.width, 120)
     console.print(t)
     for r in results:
         for f in r.report.findings:
-            where = f"line {f.line}" if f.line else "draft"
-            console.print(f"{r.name}  {where}  [{f.check}/{f.kind}] {f.message}", markup=False)
+            console.print(f"{r.name}  {where(f)}  [{check_word(f.check)}/{f.kind}] {f.message}", markup=False)

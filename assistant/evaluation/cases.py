@@ -12,6 +12,7 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.evaluation.compliance import ComplianceReport, evaluate
 from assistant.evaluation.similarity import Similarity
+from assistant.i18n import _
 
 
 @dataclass
@@ -27,10 +28,12 @@ class CaseResult:
 
 def case_dirs(root: Path) -> list[Path]:
     if not root.is_dir():
-        raise InputError(f"{root}: not a folder of eval cases")
+        raise InputError(_("{path}：不是评测用例文件夹", path=root))
     dirs = sorted(d for d in root.iterdir() if d.is_dir() and (d / "outline.txt").exists())
     if not dirs:
-        raise InputError(f"{root}: no eval cases (folders with outline.txt and facts.md/.txt)")
+        raise InputError(
+            _("{path}：没有评测用例（应为含 outline.txt 和 facts.md/.txt 的子文件夹）", path=root)
+        )
     return dirs
 
 
@@ -38,7 +41,7 @@ def facts_file(case: Path) -> Path:
     for name in ("facts.md", "facts.txt", "facts.docx"):
         if (case / name).exists():
             return case / name
-    raise InputError(f"{case}: no facts.md, facts.txt or facts.docx")
+    raise InputError(_("{path}：没有 facts.md、facts.txt 或 facts.docx", path=case))
 
 
 def case_meta(root: Path) -> dict[str, dict[str, str]]:

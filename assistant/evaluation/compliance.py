@@ -48,6 +48,7 @@ from assistant.evaluation.structure import (
     draft_roles,
     match_parts,
 )
+from assistant.i18n import _
 
 WEIGHTS: dict[str, float] = {
     "parts": 0.20,
@@ -132,9 +133,9 @@ def evaluate(
         checks.append(check_parts(v, target, matches))
         checks.append(check_headings(v, target, similarity or bigram_similarity()))
     else:
-        reason = "no target outline (give --outline, or --facts to use the facts' outline)"
+        reason = _("没有目标提纲（用 --outline 指定，或用 --facts 采用事实文件的提纲）")
         checks += [skipped("parts", reason), skipped("headings", reason)]
-        notes.append(f"parts and headings checks skipped: {reason}")
+        notes.append(_("未检查部分和标题：{reason}", reason=reason))
     checks.append(check_numbering(v))
     roles = _part_roles(v, target, matches)
     report = check_draft(markdown, facts or _NoFacts(), part_roles=roles)
@@ -145,13 +146,13 @@ def evaluate(
                 "fidelity",
                 [_wrap("fidelity", f) for f in report.findings if f.kind == "invented_figure"],
                 FIDELITY_SCALE,
-                figures=f"{report.figures_total - report.figures_unmatched}/{report.figures_total} traced",
+                traced=f"{report.figures_total - report.figures_unmatched}/{report.figures_total}",
             )
         )
     else:
-        reason = "no facts given (--facts)"
+        reason = _("没有给出事实文件（--facts）")
         checks += [skipped("facts", reason), skipped("fidelity", reason)]
-        notes.append(f"facts and fidelity checks skipped: {reason}")
+        notes.append(_("未检查事实和忠实：{reason}", reason=reason))
     checks.append(_hygiene(markdown, report.findings))
     checks.append(check_form(v, facts.meta if facts is not None else None))
     return ComplianceReport(checks, notes)

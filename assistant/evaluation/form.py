@@ -7,6 +7,7 @@ import re
 from assistant.corpus.clean import is_noise_line
 from assistant.evaluation.draftview import DraftView
 from assistant.evaluation.scoring import CheckResult, Finding, penalised
+from assistant.i18n import _
 
 # The issuing unit's kind, as titles name it (县财政局党组, 滨江社区, 市水务集团有限公司…).
 _UNIT = re.compile(
@@ -34,28 +35,26 @@ def check_form(view: DraftView, meta: dict[str, str] | None = None) -> CheckResu
     title = block.text if block and not is_noise_line(block.text) else ""
     line = block.line if block else 0
     if not title:
-        findings.append(Finding("form", "no_title", "the draft has no title (# …)", 0, 1.5))
+        findings.append(Finding("form", "no_title", _("草稿没有标题（# …）"), 0, 1.5))
     else:
         findings += _title(title, line, meta)
     lead = view.lead
     if lead is None or not any(len(p.text) >= OPENING_MIN for p in lead.paragraphs):
         first = view.top[0].heading.line if view.top and view.top[0].heading else 0
-        findings.append(
-            Finding("form", "no_opening", "no opening paragraph (导语) before the first part", first)
-        )
+        findings.append(Finding("form", "no_opening", _("第一部分之前没有导语"), first))
     sizes = [len(re.sub(r"\s", "", p.body)) for p in view.top]
     for part, size in zip(view.top, sizes, strict=True):
         line = part.heading.line if part.heading else 0
         if size < THIN_PART:
             findings.append(
-                Finding("form", "thin_part", f"the part “{part.title}” has (almost) no text", line, 0.5)
+                Finding("form", "thin_part", _("“{title}”部分（几乎）没有内容", title=part.title), line, 0.5)
             )
         elif size * UNBALANCED < max(sizes):
             findings.append(
                 Finding(
                     "form",
                     "unbalanced_part",
-                    f"the part “{part.title}” is under 1/{UNBALANCED} of the longest part",
+                    _("“{title}”部分不到最长部分的 1/{ratio}", title=part.title, ratio=UNBALANCED),
                     line,
                     0.5,
                 )
@@ -68,15 +67,19 @@ def _title(title: str, line: int, meta: dict[str, str]) -> list[Finding]:
     bare = re.sub(r"[\s\u3000]", "", title)
     if not bare.endswith(_ENDS):
         out.append(
-            Finding("form", "title", f"the title does not end in 总结/汇报/报告: “{title}”", line, 0.5)
+            Finding(
+                "form", "title", _("标题没有以“总结”“汇报”或“报告”结尾：“{title}”", title=title), line, 0.5
+            )
         )
     unit = meta.get("unit", "")
     if not (unit and unit in bare) and not _UNIT.search(bare):
-        out.append(Finding("form", "title", f"the title names no unit: “{title}”", line, 0.5))
+        out.append(Finding("form", "title", _("标题没有写明单位：“{title}”", title=title), line, 0.5))
     period = meta.get("period", "")
     if not (period and period in bare) and not _PERIOD.search(bare):
-        out.append(Finding("form", "title", f"the title names no period: “{title}”", line, 0.5))
+        out.append(Finding("form", "title", _("标题没有写明时段：“{title}”", title=title), line, 0.5))
     topic = meta.get("topic", "")
     if not (topic and topic in bare) and not _TOPIC.search(bare):
-        out.append(Finding("form", "title", f"the title names no topic (…工作): “{title}”", line, 0.25))
+        out.append(
+            Finding("form", "title", _("标题没有写明主题（…工作）：“{title}”", title=title), line, 0.25)
+        )
     return out

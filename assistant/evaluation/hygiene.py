@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.evaluation.scoring import Finding
+from assistant.i18n import _
 from assistant.text import CJK
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -39,7 +40,7 @@ def markdown_findings(markdown: str) -> list[Finding]:
                 Finding(
                     "hygiene",
                     "markdown",
-                    f"emphasis marker ** left in the text: “{text[:24]}”",
+                    _("正文里留有强调标记 **：“{text}”", text=text[:24]),
                     n,
                     MARKDOWN_WEIGHT,
                 )
@@ -49,25 +50,31 @@ def markdown_findings(markdown: str) -> list[Finding]:
                 Finding(
                     "hygiene",
                     "markdown",
-                    f"code marker ` left in the text: “{text[:24]}”",
+                    _("正文里留有代码标记 `：“{text}”", text=text[:24]),
                     n,
                     MARKDOWN_WEIGHT,
                 )
             )
         if "#" in text or re.match(r"^#{7,}", line):
             out.append(
-                Finding("hygiene", "markdown", f"stray # in the text: “{text[:24]}”", n, MARKDOWN_WEIGHT)
+                Finding(
+                    "hygiene", "markdown", _("正文里有多余的 #：“{text}”", text=text[:24]), n, MARKDOWN_WEIGHT
+                )
             )
         if not heading and _BULLET.match(text):
             out.append(
                 Finding(
-                    "hygiene", "markdown", f"a list bullet in the body: “{text[:24]}”", n, MARKDOWN_WEIGHT
+                    "hygiene", "markdown", _("正文里有列表符号：“{text}”", text=text[:24]), n, MARKDOWN_WEIGHT
                 )
             )
         if not heading and text.startswith(">"):
             out.append(
                 Finding(
-                    "hygiene", "markdown", f"a quote marker > in the body: “{text[:24]}”", n, MARKDOWN_WEIGHT
+                    "hygiene",
+                    "markdown",
+                    _("正文里有引用标记 >：“{text}”", text=text[:24]),
+                    n,
+                    MARKDOWN_WEIGHT,
                 )
             )
     return out
@@ -83,7 +90,7 @@ def punctuation_findings(markdown: str) -> list[Finding]:
                 Finding(
                     "hygiene",
                     "halfwidth_punctuation",
-                    f"half-width punctuation in Chinese text: “{m.group()}”",
+                    _("中文里用了半角标点：“{mark}”", mark=m.group()),
                     n,
                     PUNCT_WEIGHT,
                 )

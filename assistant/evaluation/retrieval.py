@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
+from assistant.i18n import _
 
 if TYPE_CHECKING:
     from assistant.corpus.model import Chunk
@@ -151,7 +152,7 @@ def _jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the dev set ({exc.strerror})") from None
+        raise InputError(_("{path}：无法读取开发集（{reason}）", path=path, reason=exc.strerror)) from None
     rows = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -159,9 +160,9 @@ def _jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            raise InputError(f"{path}:{n}: not a JSON line") from None
+            raise InputError(_("{path}:{line}：这一行不是 JSON", path=path, line=n)) from None
         if not isinstance(row, dict):
-            raise InputError(f"{path}:{n}: expected a JSON object")
+            raise InputError(_("{path}:{line}：应为 JSON 对象", path=path, line=n))
         rows.append((n, row))
     return rows
 
@@ -175,9 +176,9 @@ def load_dev_set(folder: Path) -> DevSet:
         try:
             q = DevQuery(str(row["id"]), str(row["query"]), str(row["role"]))
         except KeyError as exc:
-            raise InputError(f"{qfile}:{n}: missing field {exc}") from None
+            raise InputError(_("{path}:{line}：缺少字段 {field}", path=qfile, line=n, field=exc)) from None
         if q.id in ids:
-            raise InputError(f"{qfile}:{n}: duplicate query id {q.id!r}")
+            raise InputError(_("{path}:{line}：查询编号 {id} 重复", path=qfile, line=n, id=repr(q.id)))
         ids.add(q.id)
         queries.append(q)
     qrels: dict[str, dict[Key, int]] = {q.id: {} for q in queries}
@@ -189,13 +190,22 @@ def load_dev_set(folder: Path) -> DevSet:
                 row["grade"],
             )
         except (KeyError, TypeError):
-            raise InputError(f"{rfile}:{n}: expected query_id, key {{file, prefix}} and grade") from None
+            raise InputError(
+                _("{path}:{line}：应有 query_id、key {{file, prefix}} 和 grade", path=rfile, line=n)
+            ) from None
         if qid not in qrels:
-            raise InputError(f"{rfile}:{n}: unknown query id {qid!r}")
+            raise InputError(_("{path}:{line}：未知的查询编号 {id}", path=rfile, line=n, id=repr(qid)))
         if grade not in GRADES:
-            raise InputError(f"{rfile}:{n}: grade must be 0, 1 or 2, not {grade!r}")
+            raise InputError(
+                _(
+                    "{path}:{line}：grade 只能是 0、1 或 2，不能是 {grade}",
+                    path=rfile,
+                    line=n,
+                    grade=repr(grade),
+                )
+            )
         if key.prefix != normalize(key.prefix):
-            raise InputError(f"{rfile}:{n}: prefix is not normalised (no spaces or punctuation)")
+            raise InputError(_("{path}:{line}：prefix 未规范化（不应含空格和标点）", path=rfile, line=n))
         qrels[qid][key] = int(grade)
     return DevSet(queries, qrels)
 
@@ -308,7 +318,9 @@ def evaluate(
     if roles not in ROLE_USES:
         from assistant.errors import UsageError
 
-        raise UsageError(f"unknown role use {roles!r}: use {', '.join(ROLE_USES)}")
+        raise UsageError(
+            _("--roles 不能是 {value}：可选 {choices}", value=repr(roles), choices="、".join(ROLE_USES))
+        )
     resolved = resolve(dev, searcher.chunks)
     scores, skipped = [], []
     for run in runs:

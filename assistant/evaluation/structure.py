@@ -10,6 +10,7 @@ from assistant.draft.outline import Section
 from assistant.evaluation.draftview import DraftView, Heading
 from assistant.evaluation.scoring import CheckResult, Finding, penalised
 from assistant.evaluation.similarity import Similarity, bigram_matrix, soft_recall_precision
+from assistant.i18n import _
 from assistant.numbering import number_token, starts_with_point
 
 ROLE_BONUS = 0.5  # a draft part that does the same job (role) as a target part is half-way a match
@@ -52,7 +53,7 @@ def match_parts(view: DraftView, target: list[Section]) -> list[PartMatch]:
     used_t: set[int] = set()
     used_d: set[int] = set()
     out: list[PartMatch] = []
-    for score, _, i, j in sorted(pairs, reverse=True):
+    for score, _tie, i, j in sorted(pairs, reverse=True):
         if i not in used_t and j not in used_d:
             used_t.add(i)
             used_d.add(j)
@@ -92,7 +93,7 @@ def check_parts(view: DraftView, target: list[Section], matches: list[PartMatch]
         before = next((matched[k] for k in range(i - 1, -1, -1) if k in matched), None)
         anchor = after or before
         line = top[anchor.draft].heading.line if anchor and top[anchor.draft].heading else 0  # type: ignore[union-attr]
-        findings.append(Finding("parts", "missing_part", f"the part “{s.heading}” is missing", line))
+        findings.append(Finding("parts", "missing_part", _("缺少“{heading}”部分", heading=s.heading), line))
     in_order = _lis([m.draft for m in matches])
     for k, m in enumerate(matches):
         if k not in in_order:
@@ -101,7 +102,12 @@ def check_parts(view: DraftView, target: list[Section], matches: list[PartMatch]
                 Finding(
                     "parts",
                     "part_out_of_order",
-                    f"“{top[m.draft].title}” should be part {m.target + 1} (“{target[m.target].heading}”)",
+                    _(
+                        "“{title}”应为第 {number} 部分（“{heading}”）",
+                        title=top[m.draft].title,
+                        number=m.target + 1,
+                        heading=target[m.target].heading,
+                    ),
                     h.line if h else 0,
                 )
             )
@@ -112,7 +118,7 @@ def check_parts(view: DraftView, target: list[Section], matches: list[PartMatch]
             Finding(
                 "parts",
                 "extra_part",
-                f"the part “{top[j].title}” is not in the outline",
+                _("“{title}”部分不在提纲里", title=top[j].title),
                 h.line if h else 0,
                 0.0,
             )
@@ -142,12 +148,20 @@ def check_headings(view: DraftView, target: list[Section], similarity: Similarit
         sims = similarity.matrix(want, have)
         for i, t in enumerate(want):
             if max(sims[i]) < similarity.threshold:
-                findings.append(Finding("headings", "missing_heading", f"no heading like “{t}”", 0, 0.0))
+                findings.append(
+                    Finding(
+                        "headings", "missing_heading", _("没有与“{heading}”相近的标题", heading=t), 0, 0.0
+                    )
+                )
         for j, h in enumerate(drafted):
             if max(row[j] for row in sims) < similarity.threshold:
                 findings.append(
                     Finding(
-                        "headings", "unexpected_heading", f"“{h.text}” is not in the outline", h.line, 0.0
+                        "headings",
+                        "unexpected_heading",
+                        _("“{heading}”不在提纲里", heading=h.text),
+                        h.line,
+                        0.0,
                     )
                 )
     detail = {"recall": round(recall, 4), "precision": round(precision, 4), "similarity": similarity.name}
@@ -168,7 +182,7 @@ def check_numbering(view: DraftView) -> CheckResult:
                 Finding(
                     "numbering",
                     "point_as_heading",
-                    f"“{h.text[:12]}” is a point (一是…), not a heading",
+                    _("“{text}”是要点（一是…），不应作标题", text=h.text[:12]),
                     h.line,
                 )
             )
@@ -178,7 +192,7 @@ def check_numbering(view: DraftView) -> CheckResult:
                 Finding(
                     "numbering",
                     "unnumbered_heading",
-                    f"the heading “{h.text[:12]}” has no number",
+                    _("标题“{text}”没有序号", text=h.text[:12]),
                     h.line,
                     0.5,
                 )
@@ -189,7 +203,12 @@ def check_numbering(view: DraftView) -> CheckResult:
                 Finding(
                     "numbering",
                     "level_mismatch",
-                    f"“{h.token}” is a level-{h.level} number on a level-{h.depth} heading",
+                    _(
+                        "“{token}”是第 {level} 级序号，却用在第 {depth} 级标题上",
+                        token=h.token,
+                        level=h.level,
+                        depth=h.depth,
+                    ),
                     h.line,
                     0.5,
                 )
@@ -200,21 +219,25 @@ def check_numbering(view: DraftView) -> CheckResult:
                 Finding(
                     "numbering",
                     "skipped_level",
-                    f"“{h.token}” comes with no {missing} level above it",
+                    _("“{token}”上面缺少 {missing} 一级", token=h.token, missing=missing),
                     h.line,
                 )
             )
         expected = last[h.level] + 1
         if h.ordinal == last[h.level] and h.ordinal:
             findings.append(
-                Finding("numbering", "repeated_number", f"“{h.token}” repeats the number before it", h.line)
+                Finding("numbering", "repeated_number", _("“{token}”与上一个序号重复", token=h.token), h.line)
             )
         elif h.ordinal != expected:
             findings.append(
                 Finding(
                     "numbering",
                     "number_gap",
-                    f"“{h.token}” where {number_token(h.level, expected)} was due",
+                    _(
+                        "此处应为 {expected}，却是“{token}”",
+                        expected=number_token(h.level, expected),
+                        token=h.token,
+                    ),
                     h.line,
                 )
             )
@@ -235,7 +258,12 @@ def _style(h: Heading, styles: dict[int, str], warned: set[tuple[int, str]], fin
             Finding(
                 "numbering",
                 "mixed_style",
-                f"“{h.token}” mixes styles with “{first}” at level {h.level}",
+                _(
+                    "第 {level} 级序号“{token}”与“{first}”样式不一致",
+                    level=h.level,
+                    token=h.token,
+                    first=first,
+                ),
                 h.line,
                 0.5,
             )
@@ -247,7 +275,7 @@ def _style(h: Heading, styles: dict[int, str], warned: set[tuple[int, str]], fin
             Finding(
                 "numbering",
                 "nonstandard_number",
-                f"“{h.token}” is not the official style ({official})",
+                _("“{token}”不是规范的序号样式（{official}）", token=h.token, official=official),
                 h.line,
                 0.25,
             )

@@ -13,6 +13,11 @@ Messages = list[dict[str, str]]
 DeltaCallback = Callable[[str], None]
 
 
+def one_line(text: str) -> str:
+    """Whitespace (newlines of a server's error page included) collapsed: messages are one line."""
+    return " ".join(text.split())
+
+
 @dataclass
 class Completion:
     text: str

@@ -6,6 +6,7 @@ the user already saw; we only retry while nothing has been received."""
 from __future__ import annotations
 
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -13,7 +14,8 @@ from typing import Any
 
 from assistant import paths
 from assistant.errors import BackendError
-from assistant.llm.base import Completion, DeltaCallback, Messages
+from assistant.i18n import _
+from assistant.llm.base import Completion, DeltaCallback, Messages, one_line
 from assistant.llm.settings import LLMSettings, redact
 
 
@@ -41,8 +43,11 @@ class OpenAIBackend:
 
         if not settings.configured:
             raise BackendError(
-                "no LLM endpoint configured: pass --base-url (and --api-key if it needs one), "
-                f"set OPENAI_BASE_URL / OPENAI_API_KEY, or put base_url / api_key in {paths.config_file()}"
+                _(
+                    "没有配置模型接口：请用 --base-url 指定（需要密钥时加 --api-key），或设置 OPENAI_BASE_URL / "
+                    "OPENAI_API_KEY，或在 {path} 中写入 base_url / api_key",
+                    path=paths.config_file(),
+                )
             )
         self.settings = settings
         self.model = settings.model or ""  # resolved from /models on first use when unset
@@ -68,7 +73,7 @@ class OpenAIBackend:
 
     @property
     def endpoint(self) -> str:
-        return str(self._client.base_url).rstrip("/")
+        return redact(str(self._client.base_url).rstrip("/"), self.settings)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -124,8 +129,8 @@ class OpenAIBackend:
         if len(models) == 1:
             self.model = models[0]
             return
-        offered = f" (the endpoint offers: {', '.join(models[:10])})" if models else ""
-        raise BackendError(f"no model set: pass --model or set ASSISTANT_MODEL{offered}")
+        offered = _("（接口提供：{models}）", models="、".join(models[:10])) if models else ""
+        raise BackendError(_("没有指定模型：请用 --model 或 ASSISTANT_MODEL 指定{offered}", offered=offered))
 
     def _attempt(
         self,
@@ -171,8 +176,14 @@ class OpenAIBackend:
                 raise  # nothing shown yet, so a retry cannot duplicate text
             partial = "".join(received)
             raise StreamInterrupted(
-                f"the stream from {self.endpoint} broke after {len(partial)} characters "
-                f"({self._describe(exc)}); the partial text was kept",
+                one_line(
+                    _(
+                        "接口 {endpoint} 的输出在 {count} 个字符后中断（{reason}），已收到的部分已保留",
+                        endpoint=self.endpoint,
+                        count=len(partial),
+                        reason=self._describe(exc),
+                    )
+                ),
                 partial=partial,
             ) from None
         finally:
@@ -192,47 +203,99 @@ class OpenAIBackend:
         return min(self.backoff_cap, self.backoff_base * 2**attempt) * random.uniform(0.5, 1.0)
 
     def _describe(self, exc: BaseException) -> str:
-        if isinstance(exc, self._openai.APITimeoutError) or "timeout" in type(exc).__name__.lower():
-            return f"timed out after {self.settings.timeout:g} s"
+        """What went wrong on the wire, in a few words of the user's language, redacted."""
+        if _is_timeout(exc, self._openai):
+            return _("{seconds} 秒内没有收到新内容", seconds=f"{self.settings.timeout:g}")
         cause = exc.__cause__ or exc.__context__
-        detail = str(cause or exc) or type(cause or exc).__name__
+        detail = one_line(str(cause or exc) or type(cause or exc).__name__)
+        lowered = detail.lower()
+        if "refused" in lowered:
+            return _("连接被拒绝")
+        if any(s in lowered for s in ("name or service not known", "nodename nor servname", "getaddrinfo")):
+            return _("找不到这个主机名")
+        if "reset" in lowered:
+            return _("连接被对方重置")
+        if "peer closed" in lowered or "incomplete chunked" in lowered:
+            return _("服务器没发完就断开了连接")
         return redact(detail, self.settings)
 
     def _translate(self, exc: BaseException, *, attempts: int) -> BackendError:
-        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        msg = self._explain(exc, attempts)
+        return BackendError(one_line(redact(msg, self.settings)))
+
+    def _explain(self, exc: BaseException, attempts: int) -> str:
+        tries = _("，已尝试 {attempts} 次", attempts=attempts) if attempts > 1 else ""
         o = self._openai
         if isinstance(exc, o.APIStatusError):
-            status = exc.status_code
-            said = _server_message(exc)
-            said_part = f": {said}" if said else ""
-            if status in (401, 403):
-                msg = (
-                    f"the endpoint rejected the API key ({status}){said_part}. Set the key with --api-key, "
-                    f"OPENAI_API_KEY (or ASSISTANT_API_KEY), or api_key in {paths.config_file()} (chmod 600)"
-                )
-            elif status == 404:
-                msg = (
-                    f"model {self.model!r} was not found at {self.endpoint} (404){said_part}. "
-                    "Choose another with --model or ASSISTANT_MODEL"
-                )
-                if "model" not in said.lower():
-                    msg += "; also check base_url (most servers want it to end in /v1)"
-            elif status == 429:
-                msg = f"the endpoint is rate-limiting requests (429){tries}{said_part}"
-            elif status >= 500:
-                msg = f"the endpoint had a server error (HTTP {status}){tries}{said_part}"
-            else:
-                msg = f"the endpoint refused the request (HTTP {status}){said_part}"
-        elif isinstance(exc, o.APITimeoutError) or "timeout" in type(exc).__name__.lower():
-            msg = (
-                f"the endpoint {self.endpoint} did not answer within the {self.settings.timeout:g} s "
-                f"timeout{tries}; raise the timeout or check the server"
+            return self._explain_status(exc.status_code, _server_message(exc), tries)
+        if _is_timeout(exc, o):
+            return _(
+                "接口 {endpoint} 在 {seconds} 秒内没有响应{tries}。请用 --timeout 调大等待时间，或检查服务器是否过载",
+                endpoint=self.endpoint,
+                seconds=f"{self.settings.timeout:g}",
+                tries=tries,
             )
-        elif isinstance(exc, self._transport):
-            msg = f"cannot reach the endpoint {self.endpoint}{tries} ({self._describe(exc)})"
-        else:
-            msg = f"the endpoint reported an error: {getattr(exc, 'message', None) or exc}"
-        return BackendError(redact(msg, self.settings))
+        if isinstance(exc, self._transport):
+            return _(
+                "连不上接口 {endpoint}（{reason}）{tries}。请检查地址和端口是否正确、服务是否已启动",
+                endpoint=self.endpoint,
+                reason=self._describe(exc),
+                tries=tries,
+            )
+        return _("接口报错：{detail}", detail=getattr(exc, "message", None) or exc)
+
+    def _explain_status(self, status: int, said: str, tries: str) -> str:
+        said_part = _("，接口说：{said}", said=said) if said else ""
+        if status == 403:
+            return _(
+                "接口拒绝访问（HTTP 403{said}）：这个 API 密钥可能无权使用模型“{model}”。"
+                "请用 --api-key 换一个密钥，或用 --model 换一个模型",
+                said=said_part,
+                model=self.model,
+            )
+        if status == 401:
+            return _(
+                "接口拒绝了 API 密钥（HTTP {status}{said}）。请用 --api-key、OPENAI_API_KEY（或 ASSISTANT_API_KEY）"
+                "或 {path} 中的 api_key 设置正确的密钥（该文件须为 chmod 600）",
+                status=status,
+                said=said_part,
+                path=paths.config_file(),
+            )
+        if status == 404:
+            hint = "" if "model" in said.lower() else _("；另请检查 base_url（多数服务要求以 /v1 结尾）")
+            return _(
+                "接口 {endpoint} 上找不到模型“{model}”（HTTP 404{said}）。请用 --model 或 ASSISTANT_MODEL "
+                "换一个模型（`assistant config models` 列出接口提供的模型）{hint}",
+                endpoint=self.endpoint,
+                model=self.model,
+                said=said_part,
+                hint=hint,
+            )
+        if status == 429:
+            return _(
+                "接口限流，请求过于频繁（HTTP 429{tries}{said}）。请稍后再试，或在配置文件中调大 max_retries",
+                tries=tries,
+                said=said_part,
+            )
+        if status >= 500:
+            return _(
+                "接口服务器出错（HTTP {status}{tries}{said}）。请稍后再试，或检查服务器日志",
+                status=status,
+                tries=tries,
+                said=said_part,
+            )
+        if status == 408:
+            return _(
+                "接口等待请求超时（HTTP 408{tries}{said}）。请稍后再试，或检查网络",
+                tries=tries,
+                said=said_part,
+            )
+        return _(
+            "接口拒绝了请求（HTTP {status}{tries}{said}）",
+            status=status,
+            tries=tries,
+            said=said_part,
+        )
 
 
 def _usage(usage: Any) -> dict[str, int]:
@@ -242,14 +305,27 @@ def _usage(usage: Any) -> dict[str, int]:
     return {k: int(v) for k in keys if isinstance(v := getattr(usage, k, None), int)}
 
 
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def _is_timeout(exc: BaseException, openai: Any) -> bool:
+    return isinstance(exc, openai.APITimeoutError) or "timeout" in type(exc).__name__.lower()
+
+
 def _server_message(exc: Any) -> str:
+    """What the server said about the error, on one line (servers send HTML pages and tracebacks)."""
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         message = body.get("message") or body.get("detail") or ""
-        return str(message).strip()[:300]
-    if isinstance(body, str):
-        return body.strip()[:300]
-    return ""
+    elif isinstance(body, str):
+        message = _HTML_TAG.sub(" ", body)  # a proxy's error page: <html><title>502 Bad Gateway…
+    else:
+        return ""
+    return _clip(one_line(str(message)), 300)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _retry_after(exc: BaseException) -> float | None:

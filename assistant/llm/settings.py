@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant import paths
 from assistant.errors import AssistantError
+from assistant.i18n import _
 
 # The app-specific name wins over the generic OpenAI one when both are set.
 _ENV = {
@@ -21,6 +22,7 @@ _ENV = {
     "model": ("ASSISTANT_MODEL",),
 }
 _KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
+_URL_CREDENTIALS = re.compile(r"//[^/@\s]+@")
 
 
 @dataclass(repr=False)
@@ -45,10 +47,11 @@ class LLMSettings:
 
 
 def redact(text: str, settings: LLMSettings | None = None) -> str:
-    """Hide the configured key and anything shaped like an OpenAI key (servers echo them in errors)."""
+    """Hide the configured key, anything shaped like an OpenAI key (servers echo them in errors) and
+    the user:password@ of a URL."""
     if settings is not None and settings.api_key and len(settings.api_key) >= 4:
         text = text.replace(settings.api_key, "***")
-    return _KEY_LIKE.sub("sk-***", text)
+    return _URL_CREDENTIALS.sub("//***@", _KEY_LIKE.sub("sk-***", text))
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -59,11 +62,12 @@ def _read_config(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise AssistantError(f"cannot read config file {path}: {exc}") from exc
+        detail = " ".join(str(exc).split())
+        raise AssistantError(_("无法读取配置文件 {path}：{detail}", path=path, detail=detail)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise AssistantError(f"config file {path} must be a YAML mapping (key: value lines)")
+        raise AssistantError(_("配置文件 {path} 应为 YAML 映射（每行“键: 值”）", path=path))
     return data
 
 
@@ -74,8 +78,13 @@ def _check_private(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise AssistantError(
-            f"config file {path} holds an API key but other users can read it (mode {mode:o}); "
-            f"refusing to use it. Run: chmod 600 {shlex.quote(str(path))}"
+            _(
+                "配置文件 {path} 里有 API 密钥，但其他用户也能读取（权限 {mode}），因此不予使用。"
+                "请运行：chmod 600 {quoted}",
+                path=path,
+                mode=f"{mode:o}",
+                quoted=shlex.quote(str(path)),
+            )
         )
 
 
@@ -108,14 +117,16 @@ def resolve_settings(
     try:
         final_timeout = 60.0 if raw_timeout is None else float(raw_timeout)
     except (TypeError, ValueError) as exc:
-        raise AssistantError(f"timeout in {path} must be a number of seconds, got {raw_timeout!r}") from exc
+        raise AssistantError(
+            _("{path} 中的 timeout 应为秒数，现在是 {value!r}", path=path, value=raw_timeout)
+        ) from exc
     if final_timeout <= 0:
-        raise AssistantError(f"timeout must be positive, got {final_timeout}")
+        raise AssistantError(_("timeout 应大于 0，现在是 {value}", value=final_timeout))
     raw_retries: Any = os.environ.get("ASSISTANT_MAX_RETRIES") or file.get("max_retries")
     try:
         retries = 4 if raw_retries in (None, "") else int(raw_retries)
     except (TypeError, ValueError):
-        raise AssistantError(f"max_retries must be a whole number, got {raw_retries!r}") from None
+        raise AssistantError(_("max_retries 应为整数，现在是 {value!r}", value=raw_retries)) from None
     return LLMSettings(
         base_url=resolved["base_url"],
         api_key=resolved["api_key"],
@@ -123,6 +134,22 @@ def resolve_settings(
         timeout=final_timeout,
         max_retries=max(0, retries),
     )
+
+
+def setting_sources() -> dict[str, str | None]:
+    """Where each setting in effect (flags aside) comes from: an environment variable's name,
+    "file" for the config file, or None for the default."""
+    file = _read_config(paths.config_file())
+    sources: dict[str, str | None] = {}
+    for key, names in _ENV.items():
+        var = next((v for v in names if _str(os.environ.get(v)) is not None), None)
+        sources[key] = var or ("file" if _str(file.get(key)) is not None else None)
+    sources["timeout"] = "file" if file.get("timeout") is not None else None
+    if os.environ.get("ASSISTANT_MAX_RETRIES"):
+        sources["max_retries"] = "ASSISTANT_MAX_RETRIES"
+    else:
+        sources["max_retries"] = "file" if file.get("max_retries") not in (None, "") else None
+    return sources
 
 
 def save_settings(
