@@ -20,7 +20,9 @@ from typing import Any
 
 from assistant.corpus.loader import decode_bytes, normalize_newlines
 from assistant.corpus.roles import heading_roles
+from assistant.draft import meta as meta_words
 from assistant.errors import InputError
+from assistant.i18n import _
 from assistant.numbering import match_number
 
 META_KEYS = ("unit", "period", "topic", "title", "leader", "date", "signature")
@@ -102,6 +104,8 @@ class FactSheet:
     source: str
     meta: dict[str, str]
     parts: list[FactPart]
+    meta_sources: dict[str, str] = field(default_factory=dict)  # key → front_matter | option | …
+    mark_missing: bool = False  # title and signature show 〔待补充：…〕 for an unknown unit/period/topic
 
     def facts(self) -> list[Fact]:
         return [f for p in self.parts for f in p.facts()]
@@ -110,11 +114,20 @@ class FactSheet:
     def has_headings(self) -> bool:
         return any(p.explicit for p in self.parts)
 
+    def missing(self) -> list[str]:
+        """unit / period / topic not known, in that order."""
+        return [k for k in meta_words.KEYS if not self.meta.get(k)]
+
+    def marked(self, key: str) -> str:
+        """The value, or its 〔待补充〕 marker when unknown and markers are asked for."""
+        value = self.meta.get(key, "")
+        return value or (meta_words.MARKERS[key] if self.mark_missing else "")
+
     @property
     def title(self) -> str:
         if self.meta.get("title"):
             return self.meta["title"]
-        unit, period, topic = (self.meta.get(k, "") for k in ("unit", "period", "topic"))
+        unit, period, topic = (self.marked(k) for k in ("unit", "period", "topic"))
         if not (unit or period or topic):
             return ""
         topic = topic or "工作"
@@ -143,31 +156,52 @@ class FactSheet:
 
 
 def load_facts(path: Path, overrides: dict[str, str] | None = None) -> FactSheet:
+    return parse_facts(read_facts_text(path), str(path), overrides=overrides, name=path.name)
+
+
+def read_facts_text(path: Path) -> str:
+    """A facts file as text: Markdown or plain text decoded, a .docx turned into Markdown."""
     if not path.exists():
-        raise InputError(f"{path}: no such facts file")
+        raise InputError(_("{path}：找不到这个事实文件", path=path))
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; give a facts file (.md, .txt or .docx)")
-    if path.suffix.lower() == ".docx":
-        text = _docx_to_markdown(path)
-    else:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-        text, _ = decode_bytes(data, str(path))
-        text = normalize_newlines(text)
-    return parse_facts(text, str(path), overrides=overrides)
+        raise InputError(_("{path}：这是文件夹，请给出事实文件（.md、.txt 或 .docx）", path=path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(_("{path}：无法读取（{reason}）", path=path, reason=exc.strerror)) from None
+    if path.suffix.lower() == ".docx" or data.startswith(b"PK\x03\x04"):
+        return _docx_to_markdown(data, str(path))
+    return facts_text_from_bytes(data, str(path))
 
 
-def parse_facts(text: str, source: str = "<facts>", overrides: dict[str, str] | None = None) -> FactSheet:
+def facts_text_from_bytes(data: bytes, source: str) -> str:
+    """Facts given as bytes (a file or stdin): a Word file is sniffed by its zip header; text is
+    decoded as UTF-8, UTF-16 or GB18030. Markdown and plain facts need no telling apart: a line is
+    a fact unless it is front matter or a `#` heading."""
+    if data.startswith(b"PK\x03\x04"):
+        return _docx_to_markdown(data, source)
+    text, _enc = decode_bytes(data, source)
+    return normalize_newlines(text)
+
+
+def parse_facts(
+    text: str,
+    source: str = "<facts>",
+    overrides: dict[str, str] | None = None,
+    name: str | None = None,
+) -> FactSheet:
+    """Facts from text. Unit, period and topic come from the front matter, then `overrides` (the
+    command-line options), then a title line at the top, then the file `name`."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise InputError(f"{source}: the facts file is empty")
+        raise InputError(_("{source}：事实文件是空的", source=source))
     meta, body_start = _front_matter(text, source)
-    for k, v in (overrides or {}).items():
-        if v and not meta.get(k):  # flags fill in what the file does not say
-            meta[k] = v
+    sources = dict.fromkeys(meta, "front_matter")
+    _fill(meta, sources, overrides or {}, "option")
     lines = text.split("\n")
+    body_start = _title_line(lines, body_start, meta, sources)
+    if name:
+        _fill(meta, sources, meta_words.from_file_name(Path(name).stem), "file_name")
     parts: list[FactPart] = []
     loose = FactPart(heading="", roles=[], explicit=False)  # facts before any ## heading
     cur_part: FactPart | None = None
@@ -183,7 +217,7 @@ def parse_facts(text: str, source: str = "<facts>", overrides: dict[str, str] | 
         if m:
             depth, heading = len(m.group(1)), _strip_number(m.group(2).strip())
             if not heading:
-                raise InputError(f"{source}:{lineno}: empty heading")
+                raise InputError(_("{source}:{line}：标题是空的", source=source, line=lineno))
             if depth <= 2:
                 cur_part = FactPart(
                     heading=heading, roles=heading_roles(heading) or ["achievements"], line=lineno
@@ -219,11 +253,34 @@ def parse_facts(text: str, source: str = "<facts>", overrides: dict[str, str] | 
             )
         )
     if n == 0:
-        raise InputError(f"{source}: no facts found (write one fact a line, e.g. `- 召开专题会议2次`)")
+        raise InputError(_("{source}：没有找到事实（一行写一条，例如“- 召开专题会议2次”）", source=source))
     if loose.facts():
         parts.insert(0, loose)
     _assign_roles(parts, meta.get("period", ""))
-    return FactSheet(source, meta, [p for p in parts if p.facts() or p.explicit])
+    return FactSheet(source, meta, [p for p in parts if p.facts() or p.explicit], sources)
+
+
+def _fill(meta: dict[str, str], sources: dict[str, str], values: dict[str, str], source: str) -> None:
+    """Fill in what is not known yet; what is already known is never overridden."""
+    for k, v in values.items():
+        if v and not meta.get(k):
+            meta[k] = v
+            sources[k] = source
+
+
+def _title_line(lines: list[str], start: int, meta: dict[str, str], sources: dict[str, str]) -> int:
+    """A report title as the first line (`城南中学2024年上半年意识形态工作情况`) is no fact: take
+    unit, period and topic from it and start the facts after it."""
+    for i in range(start, len(lines)):
+        line = lines[i].strip()
+        if not line or line.startswith("<!--"):
+            continue
+        said = None if re.match(r"^[-*+•·]", line) else meta_words.from_title_line(line)
+        if said is None:
+            return start
+        _fill(meta, sources, said, "title_line")
+        return i + 1
+    return start
 
 
 def _strip_number(heading: str) -> str:
@@ -294,7 +351,7 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, str], int]:
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
     except StopIteration:
-        raise InputError(f"{source}:1: front matter opened with --- is never closed") from None
+        raise InputError(_("{source}:1：以 --- 开头的文件头没有用 --- 结束", source=source)) from None
     import yaml
 
     try:
@@ -303,43 +360,62 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, str], int]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"{source}:{line}: broken front matter: {problem}") from None
+        raise InputError(
+            _("{source}:{line}：文件头格式有误：{problem}", source=source, line=line, problem=problem)
+        ) from None
     if not isinstance(data, dict):
-        raise InputError(f"{source}:2: front matter must be `key: value` lines")
+        raise InputError(_("{source}:2：文件头应由“键: 值”行组成", source=source))
     meta: dict[str, str] = {}
     for key, value in data.items():
         if key not in META_KEYS:
             line = next((i + 1 for i in range(1, end) if lines[i].strip().startswith(f"{key}:")), 2)
             raise InputError(
-                f"{source}:{line}: unknown front matter key {key!r} (known: {', '.join(META_KEYS)})"
+                _(
+                    "{source}:{line}：文件头中没有“{key}”这一项（可用：{known}）",
+                    source=source,
+                    line=line,
+                    key=key,
+                    known=", ".join(META_KEYS),
+                )
             )
         if value is None:
             continue
         meta[str(key)] = str(value).strip()
     if meta.get("date") and not _DATE_RE.match(meta["date"]):
         line = next((i + 1 for i in range(1, end) if lines[i].strip().startswith("date:")), 2)
-        raise InputError(f"{source}:{line}: date must be written like 2024年9月30日, not {meta['date']!r}")
+        raise InputError(
+            _(
+                "{source}:{line}：日期应写成 2024年9月30日 的样式，而不是“{date}”",
+                source=source,
+                line=line,
+                date=meta["date"],
+            )
+        )
     return meta, end + 1
 
 
-def _docx_to_markdown(path: Path) -> str:
-    """Word facts: Heading 1/2 styles become ## parts, Heading 3 ### groups, other paragraphs facts."""
+def _docx_to_markdown(data: bytes, source: str) -> str:
+    """Word facts: Heading 1/2 styles become ## parts, Heading 3 ### groups, other paragraphs facts.
+    A Title paragraph stays a plain line, so that it is read as the report's title."""
+    import io
     import zipfile
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        doc = Document(str(path))
+        doc = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
-        raise InputError(f"{path}: not a readable .docx file") from None
+        raise InputError(_("{path}：不是可读的 .docx 文件", path=source)) from None
     out: list[str] = []
     for p in doc.paragraphs:
         text = p.text.strip()
         if not text:
             continue
         style = (p.style.name if p.style is not None else "").lower()
-        if style.startswith("heading 1") or style.startswith("heading 2") or style == "title":
+        if style == "title":
+            out.append(text)
+        elif style.startswith("heading 1") or style.startswith("heading 2"):
             out.append("## " + text)
         elif style.startswith("heading"):
             out.append("### " + text)
