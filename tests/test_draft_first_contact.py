@@ -439,3 +439,33 @@ def test_ctrl_c_mid_stream_keeps_what_arrived(fake_llm: Any, tmp_path: Path, lex
     assert stderr.strip().splitlines()[-1].endswith(f"已起草的部分保存在 {saved}")
     partial = saved.read_text("utf-8")
     assert "一是中心组学习3次，主题" in partial and "本节生成中断" in partial  # 4 chunks of 3
+
+
+def test_ctrl_c_with_several_jobs_keeps_every_partial_draft(
+    fake_llm: Any, tmp_path: Path, lexical_index: Path
+) -> None:
+    """Two facts files drafted at once: Ctrl-C stops both, and each keeps what it had drafted."""
+
+    def responder(body: dict[str, Any]) -> str:
+        prompt = body["messages"][-1]["content"]
+        if "【本节】（一）" in prompt:
+            return FIRST
+        return "一是中心组学习3次。" * 200  # streams for ~30 s: still going at Ctrl-C
+
+    fake_llm.responder = responder
+    fake_llm.chunk_delay = 0.05
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_bytes(PARK.read_bytes())
+    folder = tmp_path / "out"
+    rc, stderr = _interrupt_after(
+        fake_llm, 4, ["a.md", "b.md", "--jobs", "2", "-o", str(folder)], tmp_path, lexical_index
+    )
+    assert rc == 130, stderr
+    assert "Traceback" not in stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("错误：已中断；未完成的草稿保存在 "), stderr
+    for name in ("a", "b"):
+        saved = folder / f"{name}.draft.md"
+        assert str(saved) in last, stderr
+        partial = saved.read_text("utf-8")
+        assert "党工委会议专题研究意识形态工作2次" in partial and "本节生成中断" in partial

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.errors import AssistantError
 
 STDIN = "-"
+STOP_GRACE = 5.0  # seconds the other jobs get to save their partial drafts after Ctrl-C
 DRAFT_HELP = _(
     "根据事实文件 FACTS 起草工作总结：先定提纲，再逐节参照范文起草，最后按事实核对。"
     "草稿写到标准输出或 -o 指定的文件，检查结果写到标准错误。"
@@ -37,10 +38,15 @@ OutlineOpt = Annotated[
     typer.Option("--outline", metavar="OUTLINE", help=_("提纲文件：一行一个标题（一、…（一）…）。")),
 ]
 UnitOpt = Annotated[
-    str | None, typer.Option("--unit", help=_("单位名称，事实文件没有写明时使用（如 城南中学党支部）。"))
+    str | None,
+    typer.Option("--unit", metavar="UNIT", help=_("单位名称，事实文件没有写明时使用（如 城南中学党支部）。")),
 ]
-PeriodOpt = Annotated[str | None, typer.Option("--period", help=_("时段，如 2024年第三季度。"))]
-TopicOpt = Annotated[str | None, typer.Option("--topic", help=_("工作主题，如 意识形态工作。"))]
+PeriodOpt = Annotated[
+    str | None, typer.Option("--period", metavar="PERIOD", help=_("时段，如 2024年第三季度。"))
+]
+TopicOpt = Annotated[
+    str | None, typer.Option("--topic", metavar="TOPIC", help=_("工作主题，如 意识形态工作。"))
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_("覆盖已存在的输出文件。"))]
 
 # What the terminal asks for a value the facts file does not say.
@@ -80,6 +86,8 @@ def read_input(arg: Path) -> FactsInput:
     from assistant.draft.facts import facts_text_from_bytes, read_facts_text
 
     if str(arg) == STDIN:
+        if sys.stdin.isatty():
+            say(_("请输入事实，一行一条；输入完按 Ctrl-D。"))
         data = sys.stdin.buffer.read()
         return FactsInput(facts_text_from_bytes(data, _("标准输入")), STDIN, None)
     return FactsInput(read_facts_text(arg), str(arg), arg)
@@ -167,14 +175,23 @@ class Kept:
     """Files written so far, for the line Ctrl-C leaves."""
 
     paths: list[Path] = field(default_factory=list)
+    partial: list[Path] = field(default_factory=list)
 
     def add(self, path: Path) -> None:
         self.paths.append(path)
 
+    def add_partial(self, path: Path) -> None:
+        self.partial.append(path)
+
     def message(self) -> str:
-        if not self.paths:
+        if not (self.paths or self.partial):
             return _("已中断，未写入任何文件。")
-        return _("已中断；已写入：{paths}", paths="、".join(str(p) for p in self.paths))
+        said = [_("已中断")]
+        if self.paths:
+            said.append(_("已写入 {paths}", paths="、".join(map(str, self.paths))))
+        if self.partial:
+            said.append(_("未完成的草稿保存在 {paths}", paths="、".join(map(str, self.partial))))
+        return _("；").join(said)
 
 
 @dataclass
@@ -305,24 +322,42 @@ def _target(inp: FactsInput, out: Path | None, n: int) -> Path | None:
 
 
 def _draft_concurrently(todo: list[Job], ctx: Context, jobs: int) -> int:
-    """Several facts files at once. On Ctrl-C the running jobs are told to stop (they keep their
-    partial drafts), and the line says every file written."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    """Several facts files at once, `jobs` at a time. On Ctrl-C the running jobs are told to stop
+    (each keeps its partial draft at its next streamed piece); a job still waiting on the endpoint
+    after a few seconds is left behind (daemon threads: the exit does not wait for it)."""
     from assistant.errors import Interrupted
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_one, job, ctx) for job in todo]
+    results: list[int | BaseException | None] = [None] * len(todo)
+    finished = [threading.Event() for _job in todo]
+    slots = threading.Semaphore(jobs)
+
+    def work(i: int, job: Job) -> None:
         try:
-            return sum(f.result() for f in futures)
-        except KeyboardInterrupt:
-            ctx.stop.set()
-            for f in futures:
-                f.cancel()
-            for f in futures:
-                if not f.cancelled():
-                    f.exception()  # wait: a stopped job saves its partial draft
-            raise Interrupted(ctx.kept.message()) from None
+            with slots:
+                if not ctx.stop.is_set():
+                    results[i] = _one(job, ctx)
+        except BaseException as exc:  # handed to the main thread
+            results[i] = exc
+        finally:
+            finished[i].set()
+
+    for i, job in enumerate(todo):
+        threading.Thread(target=work, args=(i, job), daemon=True).start()
+    # Waiting by sleeping, not Thread.join: a join interrupted by Ctrl-C can report a running
+    # thread as finished.
+    try:
+        while not all(e.is_set() for e in finished):
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        ctx.stop.set()
+        deadline = time.monotonic() + STOP_GRACE
+        while not all(e.is_set() for e in finished) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        raise Interrupted(ctx.kept.message()) from None
+    for r in results:
+        if isinstance(r, BaseException):
+            raise r
+    return sum(r for r in results if isinstance(r, int))
 
 
 def _one(job: Job, ctx: Context) -> int:
@@ -366,7 +401,7 @@ def _keep_partial(job: Job, exc: DraftInterrupted, ctx: Context) -> AssistantErr
         return AssistantError(str(exc), exit_code=exc.exit_code)
     saved = _partial_path(job, ctx.force)
     write_atomic(saved, exc.partial_markdown)
-    ctx.kept.add(saved)
+    ctx.kept.add_partial(saved)
     message = _("{reason}；已起草的部分保存在 {path}", reason=exc, path=saved)
     return Interrupted(message) if exc.by_user else AssistantError(message, exit_code=exc.exit_code)
 
