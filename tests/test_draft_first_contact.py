@@ -335,7 +335,7 @@ def test_a_word_file_through_stdin(tmp_path: Path, lexical_index: Path) -> None:
     assert res.returncode == 0, err(res)
     assert out(res).splitlines()[:2] == [
         "城南中学2024年第二季度意识形态工作总结",
-        "一、工作开展情况  [achievements]",
+        "一、工作开展情况  [工作成效]",
     ]
     assert "存在的问题" in out(res)
 

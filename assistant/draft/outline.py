@@ -14,10 +14,16 @@ from assistant.corpus.loader import decode_bytes, normalize_newlines
 from assistant.corpus.roles import classify_sections, heading_roles
 from assistant.draft.facts import Fact, FactSheet
 from assistant.errors import InputError
-from assistant.i18n import _
+from assistant.i18n import N_, _
 from assistant.numbering import match_number, number_token
 from assistant.text import char_ngrams, jaccard
 
+ROLE_NAMES = {
+    "achievements": N_("工作成效"),
+    "problems": N_("存在问题"),
+    "plans": N_("工作打算"),
+    "other": N_("其他"),
+}
 GROUP_MIN_FACTS = 8  # work-done facts without headings are grouped into （一）（二） from this many on
 DEFAULT_HEADINGS = {"achievements": "工作开展情况", "problems": "存在的问题", "plans": "下一步工作打算"}
 
@@ -93,7 +99,8 @@ class Outline:
     def render_with_facts(self) -> str:
         lines = [self.title] if self.title else []
         for p in self.parts:
-            lines.append(f"{p.heading}  [{'+'.join(p.roles)}]")
+            roles = "+".join(_(ROLE_NAMES.get(r, r)) for r in p.roles)
+            lines.append(f"{p.heading}  [{roles}]")
             lines.extend(f"    - {f.id} {f.text}" for f in p.facts)
             for c in p.children:
                 lines.append(f"  {c.heading}")
