@@ -469,3 +469,15 @@ def test_ctrl_c_with_several_jobs_keeps_every_partial_draft(
         assert str(saved) in last, stderr
         partial = saved.read_text("utf-8")
         assert "党工委会议专题研究意识形态工作2次" in partial and "本节生成中断" in partial
+
+
+def test_labelled_lines_at_the_top_say_unit_period_and_topic() -> None:
+    sheet = parse_facts(
+        "单位：城南中学党支部\n时段：2024年第二季度\n主题：意识形态工作\n\n召开专题会议2次\n宣传骨干不足\n",
+        "facts.txt",
+    )
+    assert sheet.title == "城南中学党支部2024年第二季度意识形态工作总结"
+    assert [f.text for f in sheet.facts()] == ["召开专题会议2次", "宣传骨干不足"]
+    assert set(sheet.meta_sources.values()) == {"head_line"}
+    title_then_label = parse_facts("××中学2024年上半年意识形态工作情况\n单位：城南中学\n召开专题会议2次\n")
+    assert title_then_label.meta["unit"] == "城南中学" and len(title_then_label.facts()) == 1

@@ -269,18 +269,24 @@ def _fill(meta: dict[str, str], sources: dict[str, str], values: dict[str, str],
 
 
 def _title_line(lines: list[str], start: int, meta: dict[str, str], sources: dict[str, str]) -> int:
-    """A report title as the first line (`城南中学2024年上半年意识形态工作情况`) is no fact: take
-    unit, period and topic from it and start the facts after it."""
+    """A report title as the first line (`城南中学2024年上半年意识形态工作情况`) and lines such as
+    `单位：城南中学` at the top are no facts: take unit, period and topic from them and start the
+    facts after them."""
+    title_seen = False
     for i in range(start, len(lines)):
         line = lines[i].strip()
         if not line or line.startswith("<!--"):
             continue
-        said = None if re.match(r"^[-*+•·]", line) else meta_words.from_title_line(line)
+        if re.match(r"^[-*+•·]", line):
+            return i
+        said, source = meta_words.from_labelled_line(line), "head_line"
+        if said is None and not title_seen:
+            said, source = meta_words.from_title_line(line), "title_line"
+            title_seen = True
         if said is None:
-            return start
-        _fill(meta, sources, said, "title_line")
-        return i + 1
-    return start
+            return i
+        _fill(meta, sources, said, source)
+    return len(lines)
 
 
 def _strip_number(heading: str) -> str:

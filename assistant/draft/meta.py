@@ -21,6 +21,7 @@ SOURCES = {
     "front_matter": N_("据文件头"),
     "option": N_("据命令行选项"),
     "title_line": N_("据首行标题"),
+    "head_line": N_("据文件开头"),
     "file_name": N_("据文件名"),
     "entered": N_("据输入"),
 }
@@ -65,6 +66,33 @@ def from_title_line(line: str) -> dict[str, str] | None:
     if _ACTION.search(topic) or not (said_kind or topic.endswith("工作")):
         return None
     return _meta(m.group("unit"), m.group("period"), topic)
+
+
+_LABELLED = re.compile(
+    r"^(?P<key>单位名称|单位|报送单位|时段|期间|时间|报告期|主题|工作主题)\s*[:：]\s*(?P<value>[^，。；]{2,30})$"
+)
+_LABEL_KEYS = {
+    "单位名称": "unit",
+    "单位": "unit",
+    "报送单位": "unit",
+    "时段": "period",
+    "期间": "period",
+    "时间": "period",
+    "报告期": "period",
+    "主题": "topic",
+    "工作主题": "topic",
+}
+
+
+def from_labelled_line(line: str) -> dict[str, str] | None:
+    """A line such as `单位：城南中学` or `时段：2024年第二季度` at the top of a plain file."""
+    m = _LABELLED.match(line.strip())
+    if m is None:
+        return None
+    key, value = _LABEL_KEYS[m.group("key")], m.group("value").strip()
+    if _MASKED.search(value):
+        return {}
+    return {key: value}
 
 
 def from_file_name(stem: str) -> dict[str, str]:
