@@ -481,3 +481,16 @@ def test_labelled_lines_at_the_top_say_unit_period_and_topic() -> None:
     assert set(sheet.meta_sources.values()) == {"head_line"}
     title_then_label = parse_facts("××中学2024年上半年意识形态工作情况\n单位：城南中学\n召开专题会议2次\n")
     assert title_then_label.meta["unit"] == "城南中学" and len(title_then_label.facts()) == 1
+
+
+@pytest.mark.parametrize(
+    ("fact", "previous", "role"),
+    [
+        ("及时处置网络不实信息12条", "achievements", "achievements"),
+        ("排查整治宣传阵地安全隐患20处", "achievements", "achievements"),
+        ("补齐宣传队伍短板", "problems", "plans"),
+        ("成本同比降低", "achievements", "achievements"),
+    ],
+)
+def test_work_to_fix_a_shortcoming_is_no_shortcoming(fact: str, previous: str, role: str) -> None:
+    assert classify_fact(fact, previous) == role
