@@ -40,7 +40,7 @@ def test_draft_to_file_with_docx_and_sources(tmp_path: Path, lexical_index: Path
     assert text.startswith("<!-- 离线草稿") and "参考来源（供核对，不属于正文）：" in text
     assert "— clean" in res.stderr and docx.exists() and docx.stat().st_size > 5000
     again = run(["draft", str(PARK), "-o", str(out)], tmp_path, lexical_index)
-    assert again.returncode == 2 and "exists; pass --force" in again.stderr
+    assert again.returncode == 2 and "已存在；如要覆盖，请加 --force" in again.stderr
 
 
 def test_several_facts_files_concurrently(tmp_path: Path, lexical_index: Path) -> None:
@@ -72,7 +72,7 @@ def test_strict_fails_when_the_check_finds_problems(tmp_path: Path, lexical_inde
         lexical_index,
     )
     assert res.returncode == 6, res.stderr
-    assert "empty_section" in res.stderr and "still have problems" in res.stderr
+    assert "empty_section" in res.stderr and "份草稿仍有问题" in res.stderr
     ok = run(["draft", str(PARK), "--strict", "-o", str(tmp_path / "e.md")], tmp_path, lexical_index)
     assert ok.returncode == 0, ok.stderr
 
@@ -80,16 +80,20 @@ def test_strict_fails_when_the_check_finds_problems(tmp_path: Path, lexical_inde
 def test_outline_command_and_bad_input(tmp_path: Path, lexical_index: Path) -> None:
     res = run(["outline", str(SCHOOL), "--facts"], tmp_path, lexical_index)
     assert res.returncode == 0
-    assert res.stdout.splitlines()[0].startswith("一、") and "F6 少数教师" in res.stdout
+    title, first = res.stdout.splitlines()[:2]
+    # school-2024h1.txt says its period in its name, not its unit or topic: those are marked
+    assert title == "〔待补充：单位名称〕2024年上半年〔待补充：工作主题〕总结"
+    assert first.startswith("一、") and "F6 少数教师" in res.stdout
     bad = tmp_path / "bad.md"
     bad.write_text("---\nunit: 某局\nfoo: 1\n---\n- 召开会议2次\n", encoding="utf-8")
     res = run(["draft", str(bad)], tmp_path, lexical_index)
     assert res.returncode == 3 and res.stderr.strip().endswith(
-        "(known: unit, period, topic, title, leader, date, signature)"
+        "（可用：unit, period, topic, title, leader, date, signature）"
     )
     assert "Traceback" not in res.stderr
-    res = run(["draft", str(tmp_path / "missing.md")], tmp_path, lexical_index)
-    assert res.returncode == 2 and "no such facts file" in res.stderr
+    for command in ("draft", "outline"):  # the same exit code in both: 3, a missing input file
+        res = run([command, str(tmp_path / "missing.md")], tmp_path, lexical_index)
+        assert res.returncode == 3 and "missing.md：找不到这个事实文件" in res.stderr, res.stderr
 
 
 def test_part_names_follow_the_most_similar_examples(tmp_path: Path) -> None:
@@ -111,7 +115,7 @@ def test_part_names_follow_the_most_similar_examples(tmp_path: Path) -> None:
     sheet = parse_facts("组织干部职工理论学习6次\n加强展厅阵地管理\n讲解员队伍年龄偏大\n开展新媒体培训\n")
     outline = build_outline(sheet, None, Searcher(store.load()))
     assert [p.title for p in outline.parts] == ["主要做法及成效", "存在的不足", "下一步措施"]
-    assert any("most similar example reports" in n for n in outline.notes)
+    assert any("各部分名称取自最相近的范文" in n for n in outline.notes)
 
 
 @pytest.mark.parametrize("arg", [["log", "list"], ["log", "show", "999"]])

@@ -152,7 +152,7 @@ def test_cli_401_gives_one_clear_line_without_the_key(
     assert "Traceback" not in res.stderr and KEY not in res.stderr + res.stdout
     assert "接口拒绝了 API 密钥（HTTP 401" in res.stderr
     assert res.stderr.strip().splitlines()[-1].startswith("错误：")
-    assert "partial" not in res.stderr  # nothing was drafted, so nothing is saved
+    assert "保存在" not in res.stderr  # nothing was drafted, so nothing is saved
     assert not list(FACTS.parent.glob("*.partial*"))
 
 
@@ -164,7 +164,7 @@ def test_cli_server_errors_save_the_partial_draft(fake_llm: Any, lexical_index: 
     out = tmp_path / "draft.md"
     res = run_cli(["draft", str(FACTS), "-o", str(out)], cli_env(fake_llm, lexical_index), tmp_path)
     assert res.returncode == 5, res.stderr
-    assert f"partial draft is saved in {out}" in res.stderr
+    assert f"已起草的部分保存在 {out}" in res.stderr
     assert "党工委会议专题研究意识形态工作2次" in out.read_text("utf-8")
     assert "Traceback" not in res.stderr
 
@@ -232,7 +232,7 @@ def test_model_proposed_subsections_are_validated(fake_llm: Any) -> None:
         fake_llm.queue(reply=bad)
         before = build_outline(lf(school))
         after = refine_with_model(build_outline(lf(school)), backend(fake_llm))
-        assert after.render() == before.render() and "not usable" in after.notes[-1]
+        assert after.render() == before.render() and "不可用" in after.notes[-1]
 
 
 def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(

@@ -63,13 +63,13 @@ def test_docx_facts(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "empty"),
-        ("   \n\n", "empty"),
-        ("## 工作开展情况\n## 存在的问题\n", "no facts found"),
-        ("---\nunit: [a\n---\n- x\n", ":2: broken front matter"),
-        ("---\nunit: 某局\ncolour: red\n---\n- 召开会议\n", ":3: unknown front matter key 'colour'"),
-        ("---\nunit: 某局\n- 召开会议\n", "never closed"),
-        ("---\ndate: 2024-09-30\n---\n- 召开会议\n", ":2: date must be written like"),
+        ("", "事实文件是空的"),
+        ("   \n\n", "事实文件是空的"),
+        ("## 工作开展情况\n## 存在的问题\n", "没有找到事实"),
+        ("---\nunit: [a\n---\n- x\n", ":2：文件头格式有误"),
+        ("---\nunit: 某局\ncolour: red\n---\n- 召开会议\n", ":3：文件头中没有“colour”这一项"),
+        ("---\nunit: 某局\n- 召开会议\n", "没有用 --- 结束"),
+        ("---\ndate: 2024-09-30\n---\n- 召开会议\n", ":2：日期应写成 2024年9月30日 的样式"),
     ],
 )
 def test_bad_facts_files_name_the_line(text: str, message: str) -> None:
@@ -82,5 +82,5 @@ def test_binary_facts_file_is_refused(tmp_path: Path) -> None:
     f.write_bytes(b"\x00\x01\x02binary" * 50)
     with pytest.raises(InputError, match="二进制"):
         load_facts(f)
-    with pytest.raises(InputError, match="no such facts file"):
+    with pytest.raises(InputError, match="找不到这个事实文件"):
         load_facts(tmp_path / "missing.md")

@@ -37,7 +37,7 @@ def test_proposed_outline_for_facts_without_headings() -> None:
 def test_parts_without_facts_are_left_out_not_invented() -> None:
     o = build_outline(parse_facts("- 召开专题会议3次\n- 举办讲座2期\n"))
     assert [p.title for p in o.parts] == ["工作开展情况"]
-    assert any("left out" in n for n in o.notes)
+    assert any("该部分不写，以免编造" in n for n in o.notes)
 
 
 def test_outline_file_places_facts_under_the_users_headings(tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_every_eval_case_outline_matches_the_expected_one() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "no headings"), ("工作开展情况\n", ":1: not an outline heading"), ("（一）落实\n", "before any")],
+    [("", "没有标题"), ("工作开展情况\n", ":1：不是提纲标题"), ("（一）落实\n", "之前")],
 )
 def test_bad_outline_files(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):

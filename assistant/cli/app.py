@@ -41,8 +41,8 @@ def _root(
     """根据本单位的简要事实，参照范文风格起草工作总结。"""
 
 
-app.command("draft")(draft_cli.draft)
-app.command("outline")(draft_cli.outline_cmd)
+app.command("draft", help=draft_cli.DRAFT_HELP)(draft_cli.draft)
+app.command("outline", help=draft_cli.OUTLINE_HELP)(draft_cli.outline_cmd)
 app.add_typer(corpus_cli.app, name="corpus")
 app.add_typer(config_cli.app, name="config")
 app.add_typer(index_cli.app, name="index")

@@ -132,7 +132,7 @@ def draft_offline(sheet: FactSheet, outline: Outline) -> str:
 
 
 def signature_lines(sheet: FactSheet) -> list[str]:
-    sig = sheet.meta.get("signature") or sheet.meta.get("unit")
+    sig = sheet.meta.get("signature") or sheet.marked("unit")
     out = []
     if sig:
         out.append(sig)

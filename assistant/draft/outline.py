@@ -14,9 +14,16 @@ from assistant.corpus.loader import decode_bytes, normalize_newlines
 from assistant.corpus.roles import classify_sections, heading_roles
 from assistant.draft.facts import Fact, FactSheet
 from assistant.errors import InputError
+from assistant.i18n import N_, _
 from assistant.numbering import match_number, number_token
 from assistant.text import char_ngrams, jaccard
 
+ROLE_NAMES = {
+    "achievements": N_("工作成效"),
+    "problems": N_("存在问题"),
+    "plans": N_("工作打算"),
+    "other": N_("其他"),
+}
 GROUP_MIN_FACTS = 8  # work-done facts without headings are grouped into （一）（二） from this many on
 DEFAULT_HEADINGS = {"achievements": "工作开展情况", "problems": "存在的问题", "plans": "下一步工作打算"}
 
@@ -92,7 +99,8 @@ class Outline:
     def render_with_facts(self) -> str:
         lines = [self.title] if self.title else []
         for p in self.parts:
-            lines.append(f"{p.heading}  [{'+'.join(p.roles)}]")
+            roles = "+".join(_(ROLE_NAMES.get(r, r)) for r in p.roles)
+            lines.append(f"{p.heading}  [{roles}]")
             lines.extend(f"    - {f.id} {f.text}" for f in p.facts)
             for c in p.children:
                 lines.append(f"  {c.heading}")
@@ -118,18 +126,25 @@ def parse_outline(text: str, source: str = "<outline>") -> list[Section]:
         num = match_number(line)
         if num is None or num.level > 2:
             raise InputError(
-                f"{source}:{lineno}: not an outline heading (write 一、… or （一）…): {line[:30]}"
+                _(
+                    "{source}:{line}：不是提纲标题（应写成“一、…”或“（一）…”）：{text}",
+                    source=source,
+                    line=lineno,
+                    text=line[:30],
+                )
             )
         title = num.rest.rstrip("。")
         if num.level == 1:
             parts.append(Section(1, len(parts) + 1, title, []))
         else:
             if not parts:
-                raise InputError(f"{source}:{lineno}: （一） heading before any 一、 part")
+                raise InputError(
+                    _("{source}:{line}：（一）级标题出现在所有“一、”级标题之前", source=source, line=lineno)
+                )
             parts[-1].children.append(Section(2, len(parts[-1].children) + 1, title, []))
     if not parts:
-        raise InputError(f"{source}: the outline has no headings")
-    roles = classify_sections([p.title for p in parts], ["" for _ in parts])
+        raise InputError(_("{source}：提纲里没有标题", source=source))
+    roles = classify_sections([p.title for p in parts], ["" for _p in parts])
     for p, r in zip(parts, roles, strict=True):
         p.roles = r
         for c in p.children:
@@ -139,8 +154,8 @@ def parse_outline(text: str, source: str = "<outline>") -> list[Section]:
 
 def load_outline_file(path: Path) -> list[Section]:
     if not path.exists():
-        raise InputError(f"{path}: no such outline file")
-    text, _ = decode_bytes(path.read_bytes(), str(path))
+        raise InputError(_("{path}：找不到这个提纲文件", path=path))
+    text, _enc = decode_bytes(path.read_bytes(), str(path))
     return parse_outline(text, str(path))
 
 
@@ -162,7 +177,7 @@ def build_outline(facts: FactSheet, outline_file: Path | None = None, searcher: 
     names = {role: name for role, name in names.items() if name != DEFAULT_HEADINGS.get(role)}
     outline = propose(facts, names)
     if names:
-        outline.notes.append("part names from the most similar example reports: " + "、".join(names.values()))
+        outline.notes.append(_("各部分名称取自最相近的范文：{names}", names="、".join(names.values())))
     return outline
 
 
@@ -171,7 +186,7 @@ def _from_headings(facts: FactSheet) -> Outline:
     notes: list[str] = []
     for fp in facts.parts:
         if not fp.explicit:  # facts above the first ## heading
-            notes.append("facts before the first ## heading were placed by their cue words")
+            notes.append(_("第一个 ## 标题之前的事实已按措辞归入各部分"))
             continue
         sec = Section(1, len(parts) + 1, fp.heading, list(fp.roles))
         for g in fp.groups:
@@ -206,7 +221,7 @@ def propose(facts: FactSheet, headings: dict[str, str] | None = None) -> Outline
         by_role.get(f.role, by_role["achievements"]).append(f)
     for role in ("achievements", "problems", "plans"):
         if not by_role[role]:
-            notes.append(f"no facts for {names[role]}: the part is left out rather than invented")
+            notes.append(_("没有属于“{part}”的事实：该部分不写，以免编造", part=names[role]))
             continue
         sec = Section(1, len(parts) + 1, names[role], [role])
         if role == "achievements" and len(by_role[role]) >= GROUP_MIN_FACTS:
@@ -227,7 +242,7 @@ def _group_by_topic(facts: list[Fact]) -> list[Section]:
     # One-fact subsections read as padding: group only when every subsection has some substance.
     if len(groups) < 2 or min(len(g) for g in groups.values()) < 2:
         return []
-    order = [name for name, _ in TOPICS if name in groups]
+    order = [name for name, _pat in TOPICS if name in groups]
     return [Section(2, i + 1, name, ["achievements"], groups[name]) for i, name in enumerate(order)]
 
 
@@ -257,9 +272,7 @@ def place_facts(outline: Outline, facts: FactSheet) -> None:
         best.facts.append(f)
     empty = [s.heading for s in sections if not s.all_facts()]
     if empty:
-        outline.notes.append(
-            "no facts for: " + "、".join(empty) + " (drafted as a short framing sentence only)"
-        )
+        outline.notes.append(_("以下部分没有事实，只写一句过渡性概括：{parts}", parts="、".join(empty)))
 
 
 def _renumber(outline: Outline) -> None:
@@ -276,3 +289,44 @@ def topic_of(text: str) -> int:
 
 def roles_of(title: str) -> list[str]:
     return heading_roles(title) or ["achievements"]
+
+
+def placement_lines(outline: Outline, width: int = 14) -> list[str]:
+    """Where the facts placed by their wording went, part by part, for the user to check:
+    按措辞归入各部分的事实：
+      一、工作开展情况：F1 党支部召开意识形态工作…；F2 …"""
+    lines = []
+    for part in outline.parts:
+        placed = [f for f in part.all_facts() if f.inferred]
+        if placed:
+            items = "；".join(f"{f.id} {_short(f.text, width)}" for f in placed)
+            lines.append(_("  {part}：{facts}", part=part.heading, facts=items))
+    return [_("按措辞归入各部分的事实：")] + lines if lines else []
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def facts_markdown(outline: Outline, facts: FactSheet) -> str:
+    """The facts as a facts .md laid out by this outline (front matter, ## parts, ### subsections,
+    one `- ` line a fact), for the user to correct by moving lines and draft from."""
+    import yaml
+
+    keys = ("unit", "period", "topic", "title", "leader", "date", "signature")
+    lines = ["---"]
+    for k in keys:
+        if facts.meta.get(k):
+            lines.append(yaml.safe_dump({k: facts.meta[k]}, allow_unicode=True).strip())
+        elif k in ("unit", "period", "topic"):
+            lines.append(f"{k}:      # 待补充")
+    lines += [
+        "---",
+        "<!-- 各行可上下移动，改变事实所属的部分；##、### 标题可改写。改好后：assistant draft 本文件 -->",
+    ]
+    for part in outline.parts:
+        lines += ["", f"## {part.title}"]
+        lines += [f"- {f.text}" for f in part.facts]
+        for child in part.children:
+            lines += [f"### {child.title}"] + [f"- {f.text}" for f in child.facts]
+    return "\n".join(lines) + "\n"

@@ -16,7 +16,8 @@ from assistant.draft import offline
 from assistant.draft.facts import Fact, FactSheet
 from assistant.draft.outline import Outline, Section
 from assistant.draft.prompts import render
-from assistant.errors import AssistantError, BackendError
+from assistant.errors import AssistantError, BackendError, Interrupted
+from assistant.i18n import _
 
 ROLE_LABEL = {
     "achievements": "总结已开展的工作和取得的成效",
@@ -35,12 +36,17 @@ PROMPT_BUDGET = 6000  # characters of prompt; references are trimmed to fit, fac
 
 
 class DraftInterrupted(AssistantError):
-    """The backend failed part-way: what was drafted so far is in .partial_markdown."""
+    """Drafting stopped part-way — the backend failed, or the user pressed Ctrl-C (by_user): what
+    was drafted so far is in .partial_markdown."""
 
-    def __init__(self, message: str, partial_markdown: str, drafted: int = 0) -> None:
-        super().__init__(message, exit_code=BackendError.exit_code)
+    def __init__(
+        self, message: str, partial_markdown: str, drafted: int = 0, *, by_user: bool = False
+    ) -> None:
+        code = Interrupted.exit_code if by_user else BackendError.exit_code
+        super().__init__(message, exit_code=code)
         self.partial_markdown = partial_markdown
         self.drafted = drafted  # sections with text in the partial draft
+        self.by_user = by_user
 
 
 @dataclass
@@ -192,7 +198,7 @@ class Drafter:
             or "（未提供）"
         )
         values = {
-            "title": outline.title or sheet.title or "工作总结",
+            "title": unmarked(outline.title or sheet.title) or "工作总结",
             "outline": outline.render().strip(),
             "heading": unit.key,
             "position": position,
@@ -227,30 +233,16 @@ class Drafter:
         results: list[UnitResult] = []
         units = units_of(outline)
         for unit in units:
-            self.on_event("section_start", {"key": unit.key})
             try:
-                refs = self.references(unit)
-            except AssistantError as exc:
-                self.on_event("warning", {"message": f"retrieval failed for {unit.key}: {exc}"})
-                refs = []
-            if self.backend is None or not unit.facts:
-                text = offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
-                results.append(UnitResult(unit, text, refs))
-                self.on_event("section_done", {"key": unit.key, "text": text})
-                continue
-            try:
-                results.append(self.draft_unit(sheet, outline, unit, refs))
+                results.append(self._draft_one(sheet, outline, unit))
+            except _Interrupted as exc:  # Ctrl-C while the section streamed in
+                self._keep_partial(results, unit, exc.partial)
+                raise self._stopped(sheet, outline, results, unit, None) from None
+            except KeyboardInterrupt:  # Ctrl-C anywhere else (retrieval, a repair call, offline)
+                raise self._stopped(sheet, outline, results, unit, None) from None
             except BackendError as exc:
-                partial = getattr(exc, "partial", "")
-                if partial:
-                    results.append(
-                        UnitResult(
-                            unit, partial.strip() + "\n\n<!-- 本节生成中断，以上为已收到的部分 -->", refs
-                        )
-                    )
-                md = self.assemble(sheet, outline, results, partial=True)
-                drafted = sum(1 for r in results if r.text)
-                raise DraftInterrupted(f"drafting stopped at {unit.key}: {exc}", md, drafted) from None
+                self._keep_partial(results, unit, getattr(exc, "partial", ""))
+                raise self._stopped(sheet, outline, results, unit, exc) from None
         markdown = self.assemble(sheet, outline, results)
         report = check_draft(markdown, sheet, part_roles=_part_roles(outline), references=_ref_texts(results))
         model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
@@ -262,6 +254,43 @@ class Drafter:
             str(model or ""),
             {"total": time.perf_counter() - t0},
         )
+
+    def _draft_one(self, sheet: FactSheet, outline: Outline, unit: Unit) -> UnitResult:
+        self.on_event("section_start", {"key": unit.key})
+        try:
+            refs = self.references(unit)
+        except AssistantError as exc:
+            self.on_event(
+                "warning", {"message": _("检索“{key}”的范文失败：{error}", key=unit.key, error=exc)}
+            )
+            refs = []
+        if self.backend is None or not unit.facts:
+            text = offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
+            self.on_event("section_done", {"key": unit.key, "text": text})
+            return UnitResult(unit, text, refs)
+        return self.draft_unit(sheet, outline, unit, refs)
+
+    @staticmethod
+    def _keep_partial(results: list[UnitResult], unit: Unit, partial: str) -> None:
+        """The text of a section that was streaming when drafting stopped, marked as cut off."""
+        if partial.strip():
+            results.append(
+                UnitResult(unit, partial.strip() + "\n\n<!-- 本节生成中断，以上为已收到的部分 -->")
+            )
+
+    def _stopped(
+        self,
+        sheet: FactSheet,
+        outline: Outline,
+        results: list[UnitResult],
+        unit: Unit,
+        error: BackendError | None,
+    ) -> DraftInterrupted:
+        md = self.assemble(sheet, outline, results, partial=True)
+        drafted = sum(1 for r in results if r.text)
+        if error is None:
+            return DraftInterrupted(_("起草到“{key}”时中断", key=unit.key), md, drafted, by_user=True)
+        return DraftInterrupted(_("起草到“{key}”时停止：{error}", key=unit.key, error=error), md, drafted)
 
     def draft_unit(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> UnitResult:
         assert self.backend is not None
@@ -289,7 +318,7 @@ class Drafter:
         )
         if comp.interrupted:
             raise _Interrupted(result.text)
-        for _ in range(self.repair_rounds):
+        for _round in range(self.repair_rounds):
             problems = self._section_problems(sheet, unit, result.text, refs)
             if not problems:
                 break
@@ -300,7 +329,7 @@ class Drafter:
                     "role": "user",
                     "content": render(
                         "repair",
-                        title=outline.title or sheet.title or "工作总结",
+                        title=unmarked(outline.title or sheet.title) or "工作总结",
                         heading=unit.key,
                         draft=result.text,
                         problems="\n".join(f"- {p.message}" for p in problems),
@@ -368,6 +397,11 @@ class _Interrupted(BackendError):
     def __init__(self, partial: str) -> None:
         super().__init__("interrupted")
         self.partial = partial
+
+
+def unmarked(title: str) -> str:
+    """A title without its 〔待补充〕 markers: the model is not to copy them into the text."""
+    return re.sub(r"〔待补充：[^〕]*〕", "", title)
 
 
 def clean_section_text(text: str, unit: Unit) -> str:

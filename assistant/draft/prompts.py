@@ -8,6 +8,7 @@ import string
 from functools import cache
 
 from assistant.errors import AssistantError
+from assistant.i18n import _
 from assistant.paths import prompts_dir
 
 
@@ -21,7 +22,7 @@ def load_template(name: str) -> string.Template:
     try:
         return string.Template(path.read_text(encoding="utf-8"))
     except OSError:
-        raise PromptError(f"prompt template {path} is missing (is the package installed whole?)") from None
+        raise PromptError(_("找不到提示词模板 {path}（软件包是否完整安装？）", path=path)) from None
 
 
 def render(name: str, **values: str) -> str:
@@ -29,9 +30,11 @@ def render(name: str, **values: str) -> str:
     try:
         return template.substitute(values)
     except KeyError as exc:
-        raise PromptError(f"prompt {name}.md needs ${exc.args[0]}, which was not given") from None
+        raise PromptError(
+            _("提示词模板 {name}.md 需要变量 ${var}，但没有提供", name=name, var=exc.args[0])
+        ) from None
     except ValueError as exc:
-        raise PromptError(f"prompt {name}.md is malformed: {exc}") from None
+        raise PromptError(_("提示词模板 {name}.md 格式有误：{error}", name=name, error=exc)) from None
 
 
 def variables(name: str) -> set[str]:

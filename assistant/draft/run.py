@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,9 +90,17 @@ class JobResult:
 
 
 def run_draft(
-    facts_path: Path, opts: DraftOptions, *, searcher: Any = None, backend: Any = None, on_event: Any = None
+    facts_path: Path | str,
+    opts: DraftOptions,
+    *,
+    sheet: FactSheet | None = None,
+    searcher: Any = None,
+    backend: Any = None,
+    on_event: Any = None,
 ) -> JobResult:
-    sheet = load_facts(facts_path, overrides=opts.meta)
+    """Draft one facts file (or an already loaded `sheet`, `facts_path` then naming its source)."""
+    if sheet is None:
+        sheet = load_facts(Path(facts_path), overrides=opts.meta)
     outline = build_outline(sheet, opts.outline_file, searcher)
     if backend is not None and outline.source == "proposed":
         from assistant.draft.outline_llm import refine_with_model
@@ -132,6 +141,10 @@ def run_draft(
         if log and run_id:
             log.finish(run_id, "failed", None, None, {"total": time.perf_counter() - t0}, str(exc))
         raise
+    except KeyboardInterrupt:
+        if log and run_id:
+            log.finish(run_id, "interrupted", None, None, {"total": time.perf_counter() - t0}, "Ctrl-C")
+        raise
     if log and run_id:
         for u in result.units:
             refs = [h.chunk_id for h in u.references]
@@ -154,8 +167,16 @@ def run_draft(
     return JobResult(sheet, outline, result, run_id)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    """Write via a temporary file and a rename: a reader never sees half a file. `mode` (e.g. 0o600
+    for a private facts file) is set before any byte is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    if mode is None:
+        tmp.write_text(text, encoding="utf-8")
+    else:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, mode)  # whatever the umask
     os.replace(tmp, path)
