@@ -57,7 +57,7 @@ def test_an_invented_figure_is_caught_with_its_sentence() -> None:
     invented = report.of_kind("invented_figure")
     assert len(invented) == 1 and "280人次" in invented[0].message and invented[0].line > 0
     assert "280人次" in invented[0].sentence
-    assert "missed_fact" in kinds(md)  # the real 260人次 is now missing
+    assert "partial_fact" in kinds(md)  # the real 260人次 is now missing from its fact's sentence
 
 
 def test_ten_times_written_for_two_is_caught() -> None:
@@ -129,12 +129,14 @@ def test_findings_name_the_sentence_and_the_fact_in_the_users_words() -> None:
         "数字“280人次”在事实中没有：“二是举办‘兰台讲堂’4期，参加干部职工280人次。”；"
         "对应的事实是“举办‘兰台讲堂’4期，参加干部职工260人次”"
     )
-    assert by_kind["missed_fact"].message == "草稿没有用上这条事实：“举办‘兰台讲堂’4期，参加干部职工260人次”"
+    assert by_kind["partial_fact"].message == (
+        "事实只用了一部分，缺少“260人次”：“举办‘兰台讲堂’4期，参加干部职工260人次”"
+    )
     assert by_kind["misplaced_fact"].message == (
         "事实“讲解员平均年龄52岁”应写在“存在的问题”部分，却写在了“一、工作开展情况”下：“讲解员平均年龄52岁。”"
     )
     assert not any(re.search(r"\bF\d+\b", f.message) for f in report.findings)  # no internal ids
-    assert by_kind["missed_fact"].detail == {"fact": "F2"}  # …which stay in the machine-readable part
+    assert by_kind["partial_fact"].detail == {"fact": "F2"}  # …which stay in the machine-readable part
     lines = report.render().split("\n")
     assert lines[0] == "核对：已用事实 4/5 条，数字有据 8/9 处——发现 3 处问题："
     assert lines[1].startswith("  [无出处] 第 ") and "行：数字“280人次”在事实中没有" in lines[1]

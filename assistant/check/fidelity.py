@@ -56,6 +56,16 @@ _KIND_LABELS = {
     "copied": N_("照抄范文"),
     "empty_section": N_("空缺部分"),
 }
+# Findings of particulars and claims the facts do not support (the core promise).
+INVENTION_KINDS = (
+    "invented_figure",
+    "changed_figure",
+    "misattached_figure",
+    "unsupported_claim",
+    "plan_as_done",
+    "prompt_leak",
+    "chatter",
+)
 # The part of a work summary each fact role belongs in.
 _ROLE_PARTS = {
     "achievements": N_("工作开展情况"),
@@ -176,11 +186,13 @@ def check_draft(
     example paragraphs the model was shown; `instructions` the fixed text of its prompts."""
     lines = draft_lines(markdown, part_roles)
     fact_list = list(facts.facts())
-    fact_texts = [f.text for f in fact_list]
-    meta_texts = [v for k, v in facts.meta.items() if v and k != "source"]
-    tracer = Tracer(fact_texts, meta_texts)
-    fact_index = TextIndex(fact_texts)
-    run = _Run(lines, fact_list, tracer)
+    # A section's check covers its own facts but may cite any fact of the sheet.
+    traced = list(facts.traced_facts()) if hasattr(facts, "traced_facts") else fact_list
+    meta = getattr(facts, "meta", None) or {}
+    meta_texts = [str(v) for k, v in meta.items() if v and k != "source"]
+    tracer = Tracer([f.text for f in traced], meta_texts)
+    fact_index = TextIndex([f.text for f in traced])
+    run = _Run(lines, fact_list, traced, tracer)
     run.trace_particulars()
     run.slots_noise_and_chatter()
     run.claims()
@@ -210,10 +222,11 @@ def check_draft(
 class _Run:
     """One check of one draft: the findings as they are found, and the counts for the summary."""
 
-    def __init__(self, lines: list[DraftLine], facts: list[Any], tracer: Tracer) -> None:
+    def __init__(self, lines: list[DraftLine], facts: list[Any], traced: list[Any], tracer: Tracer) -> None:
         self.lines = lines
         self.body = [dl for dl in lines if not dl.heading]
-        self.facts = facts
+        self.facts = facts  # to cover
+        self.traced = traced  # to trace particulars to
         self.tracer = tracer
         self.findings: list[Finding] = []
         self.covered = self.figures_total = self.unmatched = 0
@@ -240,7 +253,7 @@ class _Run:
         self.unmatched += 1
         what = _(_PARTICULAR_KINDS.get(p.kind, "数字"))
         shown_p = p.text if p.text.startswith("《") else quoted(p.text)
-        known = self.facts[verdict.fact_index] if verdict.fact_index is not None else None
+        known = self.traced[verdict.fact_index] if verdict.fact_index is not None else None
         fact = known.text if known is not None else None
         detail = {"figure": p.text, "value": p.value, "fact": known.id if known is not None else ""}
         if verdict.status == "changed" and fact is not None:
@@ -263,7 +276,7 @@ class _Run:
             )
             self.add("misattached_figure", message, dl, shown, **detail)
         else:
-            nearest = _nearest_fact(shown, self.facts)
+            nearest = _nearest_fact(shown, self.traced)
             figure = Figure("quote" if p.kind == "name" else "number", p.value, p.text, p.start, p.end)
             self.add("invented_figure", _invented_message(figure, shown, nearest, what), dl, shown, **detail)
 
@@ -305,7 +318,7 @@ class _Run:
 
     # 3. Honours, zero-incident and first claims, named meetings and documents.
     def claims(self) -> None:
-        texts = [f.text for f in self.facts]
+        texts = [f.text for f in self.traced]
         for dl in self.body:
             for claim in find_claims(normalise(dl.text)):
                 if not is_supported(claim, texts):
@@ -347,7 +360,7 @@ class _Run:
                     fact=fact.id,
                 )
                 continue
-            self.covered += 1
+            self.covered += loc.whole  # a fact partly used is not counted as used
             dl = self.body[loc.sentences[0].line]
             if not loc.whole:
                 missing = "、".join(quoted(p.text) for p in loc.missing)

@@ -11,7 +11,6 @@ slogans are not particulars. One pass of a few linear patterns over the text."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from assistant.genre.numerals import CN_NUMERAL_CHARS, format_number, parse_number
@@ -164,9 +163,13 @@ class Particular:
         return self.value.split("|", 1)[0]
 
 
+_HALF_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"％": "%", "．": "."})
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width digits and %), without changing the length of CJK text."""
-    return unicodedata.normalize("NFKC", text).replace("％", "%")
+    """Full-width digits and ％ as ASCII; nothing else changes (the Chinese punctuation is kept, and
+    the length is the same, so positions hold)."""
+    return text.translate(_HALF_WIDTH)
 
 
 def _qualifier(*words: str | None) -> str:

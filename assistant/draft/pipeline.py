@@ -15,7 +15,7 @@ from assistant.check.fidelity import CheckReport, Finding, check_draft
 from assistant.draft import offline
 from assistant.draft.facts import Fact, FactSheet
 from assistant.draft.outline import Outline, Section
-from assistant.draft.prompts import render
+from assistant.draft.prompts import instruction_texts, render
 from assistant.errors import AssistantError, BackendError, Interrupted
 from assistant.i18n import _
 
@@ -31,6 +31,22 @@ ROLE_RULE = {
     "plans": "针对存在的问题写措施，用“一是……二是……”分点，语气坚定，不要写已完成的成绩。",
     "other": "按事实如实表述。",
 }
+# What a repair of one section can fix (misplacement and empty parts are the outline's business).
+SECTION_REPAIRABLE = (
+    "invented_figure",
+    "changed_figure",
+    "misattached_figure",
+    "unsupported_claim",
+    "missed_fact",
+    "partial_fact",
+    "plan_as_done",
+    "self_count",
+    "placeholder",
+    "chatter",
+    "prompt_leak",
+    "web_noise",
+    "copied",
+)
 SOURCES_MARK = "参考来源（供核对，不属于正文）："
 PROMPT_BUDGET = 6000  # characters of prompt; references are trimmed to fit, facts never
 
@@ -129,6 +145,14 @@ class SectionFacts:
 
     def allowed_texts(self) -> list[str]:
         return self.sheet.allowed_texts()
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return self.sheet.meta
+
+    def traced_facts(self) -> list[Fact]:
+        """Every fact of the sheet: a section may cite a figure another section covers."""
+        return self.sheet.facts()
 
 
 Events = Callable[[str, dict[str, Any]], None]
@@ -244,7 +268,13 @@ class Drafter:
                 self._keep_partial(results, unit, getattr(exc, "partial", ""))
                 raise self._stopped(sheet, outline, results, unit, exc) from None
         markdown = self.assemble(sheet, outline, results)
-        report = check_draft(markdown, sheet, part_roles=_part_roles(outline), references=_ref_texts(results))
+        report = check_draft(
+            markdown,
+            sheet,
+            part_roles=_part_roles(outline),
+            references=_ref_texts(results),
+            instructions=instruction_texts(),
+        )
         model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
         return DraftResult(
             markdown,
@@ -354,12 +384,13 @@ class Drafter:
 
     def _section_problems(self, sheet: FactSheet, unit: Unit, text: str, refs: list[Any]) -> list[Finding]:
         md = f"## {unit.part.heading}\n\n{text}\n"
-        report = check_draft(md, SectionFacts(sheet, unit.facts), references=[h.text for h in refs])
-        return [
-            f
-            for f in report.findings
-            if f.kind in ("invented_figure", "missed_fact", "placeholder", "web_noise", "copied")
-        ]
+        report = check_draft(
+            md,
+            SectionFacts(sheet, unit.facts),
+            references=[h.text for h in refs],
+            instructions=instruction_texts(),
+        )
+        return [f for f in report.findings if f.kind in SECTION_REPAIRABLE]
 
     def assemble(
         self, sheet: FactSheet, outline: Outline, results: list[UnitResult], partial: bool = False

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.check.fidelity import check_draft
+from assistant.check.fidelity import INVENTION_KINDS, check_draft
 from assistant.draft.facts import Fact
 from assistant.draft.outline import Section
 from assistant.evaluation.draftview import DraftView, view
@@ -144,7 +144,7 @@ def evaluate(
         checks.append(
             penalised(
                 "fidelity",
-                [_wrap("fidelity", f) for f in report.findings if f.kind == "invented_figure"],
+                [_wrap("fidelity", f) for f in report.findings if f.kind in INVENTION_KINDS],
                 FIDELITY_SCALE,
                 traced=f"{report.figures_total - report.figures_unmatched}/{report.figures_total}",
             )
