@@ -38,7 +38,7 @@ def test_draft_to_file_with_docx_and_sources(tmp_path: Path, lexical_index: Path
     assert res.returncode == 0, res.stderr
     text = out.read_text("utf-8")
     assert text.startswith("<!-- 离线草稿") and "参考来源（供核对，不属于正文）：" in text
-    assert "— clean" in res.stderr and docx.exists() and docx.stat().st_size > 5000
+    assert "——未发现问题" in res.stderr and docx.exists() and docx.stat().st_size > 5000
     again = run(["draft", str(PARK), "-o", str(out)], tmp_path, lexical_index)
     assert again.returncode == 2 and "已存在；如要覆盖，请加 --force" in again.stderr
 
@@ -72,7 +72,7 @@ def test_strict_fails_when_the_check_finds_problems(tmp_path: Path, lexical_inde
         lexical_index,
     )
     assert res.returncode == 6, res.stderr
-    assert "empty_section" in res.stderr and "份草稿仍有问题" in res.stderr
+    assert "[空缺部分]" in res.stderr and "份草稿仍有问题" in res.stderr
     ok = run(["draft", str(PARK), "--strict", "-o", str(tmp_path / "e.md")], tmp_path, lexical_index)
     assert ok.returncode == 0, ok.stderr
 

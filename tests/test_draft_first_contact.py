@@ -314,7 +314,7 @@ def test_facts_from_stdin_and_the_draft_to_stdout(tmp_path: Path, lexical_index:
     md = out(res)
     assert md.startswith("<!-- 离线草稿") and "校园网络阵地管理手段少" in md
     assert "# 城南中学〔待补充：时段〕〔待补充：工作主题〕总结" in md.splitlines()  # stdin has no name
-    assert "标准输入：check:" in err(res) and not list(tmp_path.glob("*.md"))
+    assert "标准输入：核对：" in err(res) and not list(tmp_path.glob("*.md"))
     # Markdown is told by its front matter and headings
     res = run(["outline", "-"], tmp_path, lexical_index, stdin=PARK.read_bytes())
     assert res.returncode == 0, err(res)

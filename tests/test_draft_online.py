@@ -259,7 +259,7 @@ def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(
     )
     assert res.returncode == 6, res.stderr
     assert "[copied]" in res.stderr or "[invented_figure]" in res.stderr
-    assert "— clean" not in res.stderr
+    assert "——未发现问题" not in res.stderr
     repairs = [r for r in fake_llm.chat_requests if "检查发现了问题" in r.body["messages"][-1]["content"]]
     assert len(repairs) >= 2  # it tried, within the configured rounds, before reporting
     assert out.exists()  # the draft is kept for the user to fix, with the findings beside it

@@ -177,7 +177,7 @@ DEFECTS = {
     ),
     "repeated_number": lambda md: md.replace("（二）加强", "（一）加强"),
     "invented_figure": lambda md: md.replace("中心组学习4次。", "中心组学习4次，参学干部137人次。"),
-    "missed_fact": lambda md: md.replace("中心组学习4次。", "中心组认真组织学习。"),
+    "partial_fact": lambda md: md.replace("中心组学习4次。", "中心组认真组织学习。"),  # its figure dropped
     "placeholder": lambda md: md.replace("2024年第三季度，", "20XX年第三季度，"),
     "web_noise": lambda md: md + "\n版权所有 © 范文网 未经许可不得转载\n",
     "point_as_heading": lambda md: md.replace("### （二）加强理论学习", "### 一是加强理论学习"),

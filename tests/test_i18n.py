@@ -92,3 +92,13 @@ def test_translation_fills_fields_in_either_language(monkeypatch: pytest.MonkeyP
 def test_po_parser_reads_escapes_and_multiline_strings() -> None:
     po = 'msgid ""\nmsgstr "header"\n\n# c\nmsgid "a\\n"\n"b"\nmsgstr "x \\"y\\""\n"z"\n'
     assert parse_po(po) == {"a\nb": 'x "y"z'}
+
+
+def test_the_catalog_has_each_msgid_once() -> None:
+    """Entries are appended by several hands; a msgid given twice keeps only one English silently."""
+    text = (PACKAGE / "locale" / "en.po").read_text("utf-8")
+    ids = re.findall(r'^msgid "(.+)"$', text, re.M)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    # A union merge can interleave two entries: every msgid is followed by its msgstr.
+    keywords = [ln.split(" ", 1)[0] for ln in text.splitlines() if ln.startswith(("msgid ", "msgstr "))]
+    assert all(a != b for a, b in zip(keywords, keywords[1:], strict=False))

@@ -332,7 +332,7 @@ def cmd_help(chat: ChatSession, arg: str) -> None:
 # The front matter keys of a facts file, as /facts shows them.
 META_LABELS = {
     "unit": N_("单位"),
-    "period": N_("时间"),
+    "period": N_("时段"),
     "topic": N_("主题"),
     "title": N_("标题"),
     "leader": N_("领导"),

@@ -185,14 +185,14 @@ def check_draft(
     """Every finding of a draft against its facts (see the module docstring). `references` are the
     example paragraphs the model was shown; `instructions` the fixed text of its prompts."""
     lines = draft_lines(markdown, part_roles)
-    fact_list = list(facts.facts())
-    # A section's check covers its own facts but may cite any fact of the sheet.
-    traced = list(facts.traced_facts()) if hasattr(facts, "traced_facts") else fact_list
+    fact_list = list(facts.facts())  # what the draft must cover
+    # What its particulars may come from: for a section, every fact of the sheet and its front matter.
+    sources = [str(t) for t in facts.allowed_texts()]
     meta = getattr(facts, "meta", None) or {}
     meta_texts = [str(v) for k, v in meta.items() if v and k != "source"]
-    tracer = Tracer([f.text for f in traced], meta_texts)
-    fact_index = TextIndex([f.text for f in traced])
-    run = _Run(lines, fact_list, traced, tracer)
+    tracer = Tracer(sources, meta_texts)
+    fact_index = TextIndex(sources)
+    run = _Run(lines, fact_list, sources, tracer)
     run.trace_particulars()
     run.slots_noise_and_chatter()
     run.claims()
@@ -222,11 +222,12 @@ def check_draft(
 class _Run:
     """One check of one draft: the findings as they are found, and the counts for the summary."""
 
-    def __init__(self, lines: list[DraftLine], facts: list[Any], traced: list[Any], tracer: Tracer) -> None:
+    def __init__(self, lines: list[DraftLine], facts: list[Any], sources: list[str], tracer: Tracer) -> None:
         self.lines = lines
         self.body = [dl for dl in lines if not dl.heading]
         self.facts = facts  # to cover
-        self.traced = traced  # to trace particulars to
+        self.sources = sources  # to trace particulars to
+        self.ids = {f.text: f.id for f in facts}
         self.tracer = tracer
         self.findings: list[Finding] = []
         self.covered = self.figures_total = self.unmatched = 0
@@ -253,9 +254,8 @@ class _Run:
         self.unmatched += 1
         what = _(_PARTICULAR_KINDS.get(p.kind, "数字"))
         shown_p = p.text if p.text.startswith("《") else quoted(p.text)
-        known = self.traced[verdict.fact_index] if verdict.fact_index is not None else None
-        fact = known.text if known is not None else None
-        detail = {"figure": p.text, "value": p.value, "fact": known.id if known is not None else ""}
+        fact = self.sources[verdict.fact_index] if verdict.fact_index is not None else None
+        detail = {"figure": p.text, "value": p.value, "fact": self.ids.get(fact or "", "")}
         if verdict.status == "changed" and fact is not None:
             message = _(
                 "{what}{figure}与事实不符：{sentence}；事实中是{expected}（{fact}）",
@@ -276,7 +276,7 @@ class _Run:
             )
             self.add("misattached_figure", message, dl, shown, **detail)
         else:
-            nearest = _nearest_fact(shown, self.traced)
+            nearest = _nearest_fact(shown, self.sources)
             figure = Figure("quote" if p.kind == "name" else "number", p.value, p.text, p.start, p.end)
             self.add("invented_figure", _invented_message(figure, shown, nearest, what), dl, shown, **detail)
 
@@ -318,7 +318,7 @@ class _Run:
 
     # 3. Honours, zero-incident and first claims, named meetings and documents.
     def claims(self) -> None:
-        texts = [f.text for f in self.traced]
+        texts = self.sources
         for dl in self.body:
             for claim in find_claims(normalise(dl.text)):
                 if not is_supported(claim, texts):
@@ -434,17 +434,17 @@ def _invented_message(fig: Figure, sentence: str, fact: str | None, what: str | 
     )
 
 
-def _nearest_fact(sentence: str, facts: list[Any]) -> str | None:
+def _nearest_fact(sentence: str, facts: list[str]) -> str | None:
     """The fact a sentence with a wrong figure was most likely written from: the one whose wording,
     figures left out, the sentence shares most of (None when none shares enough)."""
 
     target = _wording(sentence)
     best, score = None, 0.0
     for fact in facts:
-        wording = _wording(fact.text)
+        wording = _wording(fact)
         sc = len(wording & target) / len(wording) if wording else 0.0  # containment of the fact
         if sc > score:
-            best, score = fact.text, sc
+            best, score = fact, sc
     return best if score >= NEAREST_FACT_MIN else None
 
 

@@ -109,7 +109,9 @@ class Tracer:
         self.facts = fact_particulars(fact_texts)
         self.meta = fact_particulars(meta_texts)
         self.years = period_years(meta_texts) or period_years(fact_texts)
-        self.ranges = period_ranges(meta_texts + fact_texts)
+        self.ranges = period_ranges(meta_texts + fact_texts) | {
+            _range(fp.particular.value) for fp in self.facts if fp.particular.kind == "month_range"
+        }
         self.period_ranges = period_ranges(meta_texts)
 
     # --- equivalence --------------------------------------------------------------------------
@@ -140,8 +142,7 @@ class Tracer:
     # --- verdict for one draft particular -------------------------------------------------------
     def trace(self, d: Particular, sentence: str) -> Verdict:
         if d.kind == "month_range":
-            a, b = (int(x) for x in d.value.split(".."))
-            return Verdict("traced") if (a, b) in self.ranges else Verdict("invented")
+            return Verdict("traced") if _range(d.value) in self.ranges else Verdict("invented")
         if d.kind == "date" and "-" not in d.value and len(d.value) == 4:
             return Verdict("traced") if d.value in self.years or self._in_facts(d) else Verdict("invented")
         candidates = [fp for fp in self.facts if self.same(d, fp.particular)]
@@ -234,3 +235,8 @@ def _split_date(value: str) -> tuple[str | None, str]:
     if re.fullmatch(r"\d{4}-.*", value):
         return value[:4], value[5:]
     return None, value
+
+
+def _range(value: str) -> tuple[int, int]:
+    a, b = value.split("..")
+    return int(a), int(b)

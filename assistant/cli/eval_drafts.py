@@ -29,7 +29,7 @@ SimOpt = Annotated[
 # The checks' names as the tables show them (JSON keeps the identifiers).
 CHECK_WORDS = {
     "parts": N_("部分"),
-    "headings": N_("标题"),
+    "headings": N_("标题层级"),
     "numbering": N_("序号"),
     "facts": N_("事实"),
     "fidelity": N_("忠实"),

@@ -150,10 +150,6 @@ class SectionFacts:
     def meta(self) -> dict[str, str]:
         return self.sheet.meta
 
-    def traced_facts(self) -> list[Fact]:
-        """Every fact of the sheet: a section may cite a figure another section covers."""
-        return self.sheet.facts()
-
 
 Events = Callable[[str, dict[str, Any]], None]
 

@@ -176,7 +176,7 @@ def _facts(v: DraftView, found: list[Any], facts: FactsLike, roles: dict[str, li
     by_id = {f.id: f for f in facts.facts()}
     out: list[Finding] = []
     for f in found:
-        if f.kind == "missed_fact":
+        if f.kind in ("missed_fact", "partial_fact"):
             # Point at the part the fact belongs in: where the writer has to add it.
             fact = by_id.get(f.detail.get("fact", ""))
             part = next((p for p in v.top if fact is not None and fact.role in roles.get(p.title, [])), None)
@@ -184,7 +184,7 @@ def _facts(v: DraftView, found: list[Any], facts: FactsLike, roles: dict[str, li
         elif f.kind == "misplaced_fact":
             out.append(_wrap("facts", f, weight=0.5))
     total = len(by_id)
-    missed = sum(1 for f in out if f.kind == "missed_fact")
+    missed = sum(1 for f in out if f.kind in ("missed_fact", "partial_fact"))
     return penalised("facts", out, FACTS_SCALE, covered=f"{total - missed}/{total}")
 
 
