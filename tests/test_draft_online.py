@@ -180,7 +180,7 @@ def test_cli_429_with_retry_after_is_honoured(fake_llm: Any, lexical_index: Path
     )
     assert res.returncode == 0, res.stderr
     assert time.perf_counter() - t >= 1.0
-    assert "clean" in res.stderr
+    assert "未发现问题" in res.stderr
 
 
 def test_the_key_never_reaches_the_log_or_outputs(
@@ -258,7 +258,7 @@ def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(
         ["draft", str(FACTS), "-o", str(out), "--strict"], cli_env(fake_llm, lexical_index), tmp_path
     )
     assert res.returncode == 6, res.stderr
-    assert "[copied]" in res.stderr or "[invented_figure]" in res.stderr
+    assert "[照抄范文]" in res.stderr or "[无出处]" in res.stderr
     assert "——未发现问题" not in res.stderr
     repairs = [r for r in fake_llm.chat_requests if "检查发现了问题" in r.body["messages"][-1]["content"]]
     assert len(repairs) >= 2  # it tried, within the configured rounds, before reporting

@@ -89,7 +89,7 @@ def test_log_list_fits_80_columns_and_reads_in_chinese(logged_runs: Path) -> Non
     assert re.match(r"^ +1  \d\d-\d\d \d\d:\d\d  park-2024q3\.md  ", offline)  # short local time
     assert "fake-model" in online and "park-2024q3.md" in online and "/" not in online.split()[2]
     # The endpoint failed on the first section: the error is cut (`log show` has it), the status is not.
-    assert "  已中断  " in failed and failed.endswith("…") and cell_len(failed) == 80
+    assert "  中断  " in failed and failed.endswith("…") and cell_len(failed) == 80
     # A name too long for the terminal keeps its start and its end, the check is never cut.
     assert "7/8 事实，2 个问题" in long_run and "  有问题  " in long_run
     facts_cell, model_cell = _cells(long_run)[2:4]

@@ -26,7 +26,7 @@ STATUS_WORDS = {
     "ok": N_("完成"),
     "check_failed": N_("有问题"),
     "failed": N_("失败"),
-    "interrupted": N_("已中断"),
+    "interrupted": N_("中断"),
     "running": N_("进行中"),
 }
 GAP = "  "
