@@ -495,8 +495,7 @@ def cmd_sources(chat: ChatSession, arg: str) -> None:
         none = "" if hits else _("：无（本节没有事实）") if not unit.facts else _("：无")
         chat.out.say(f"{unit.key}{none}")
         for h in hits:
-            path = " > ".join(h.heading_path) or _("导语")
-            chat.out.say(f"  《{h.report_title or h.report_id}》{path}")
+            chat.out.say(f"  {h.source_label}")
             chat.out.note(f"    {_excerpt(h.text)}")
 
 
@@ -521,9 +520,7 @@ def cmd_search(chat: ChatSession, arg: str) -> None:
         raise _no_index()
     for i, h in enumerate(chat.searcher.search(Query(arg, k=5)), 1):
         role = _(ROLE_NAMES.get(h.role, h.role))
-        chat.out.say(
-            f"{i}. 《{h.report_title or h.report_id}》{' > '.join(h.heading_path) or _('导语')} [{role}]"
-        )
+        chat.out.say(f"{i}. {h.source_label} [{role}]")
         chat.out.note(f"   {_excerpt(h.text)}")
 
 

@@ -141,6 +141,34 @@ class CheckReport:
         return "\n".join(lines)
 
 
+STATUS_PASSED = "核对通过：未发现问题"
+STATUS_OPEN = "核对未通过"
+_STATUS_TAIL = re.compile(r"；核对(?:通过|未通过)[^>]*?(?= -->)")
+
+
+def status_phrase(report: CheckReport) -> str:
+    """What a draft says of its check: passed only when the check is clean."""
+    if report.ok:
+        return STATUS_PASSED
+    return f"{STATUS_OPEN}：尚有 {len(report.findings)} 处问题，见检查结果，导出前请处理"
+
+
+def with_status(markdown: str, report: CheckReport) -> str:
+    """The draft with the check's status in its header comment (the first line; the line count stays,
+    so the findings' line numbers hold). A draft without a header comment gets none."""
+    first, sep, rest = markdown.partition("\n")
+    if not (first.startswith("<!--") and first.endswith("-->")):
+        return markdown
+    first = _STATUS_TAIL.sub("", first)
+    return first[: -len(" -->")].rstrip() + f"；{status_phrase(report)} -->" + sep + rest
+
+
+def has_open_findings(markdown: str) -> bool:
+    """Whether a draft's header says its check found problems (export refuses it without --force)."""
+    first = markdown.lstrip("\ufeff").split("\n", 1)[0]
+    return first.startswith("<!--") and f"；{STATUS_OPEN}" in first
+
+
 @dataclass
 class DraftLine:
     number: int

@@ -469,10 +469,19 @@ def _report(job: Job, done: JobResult, ctx: Context) -> None:
 
 
 def _export_docx(job: Job, markdown: str, ctx: Context) -> None:
+    from assistant.check.fidelity import has_open_findings
     from assistant.document import parse_draft
     from assistant.export.docx_writer import export_docx
 
     assert job.docx is not None
+    if has_open_findings(markdown) and not ctx.force:
+        say(
+            _(
+                "草稿的核对尚未通过，未导出 {path}；处理后用 assistant export 导出，或加 --force",
+                path=job.docx,
+            )
+        )
+        return
     export_docx(parse_draft(markdown), job.docx, force=ctx.force, source=job.inp.source)
     ctx.kept.add(job.docx)
     say(_("已写入 {path}", path=job.docx))

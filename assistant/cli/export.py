@@ -48,8 +48,10 @@ def export_cmd(
         ),
     ] = False,
 ) -> None:
+    from assistant.check.fidelity import has_open_findings
     from assistant.document import looks_like_facts, parse_draft
     from assistant.draft.pipeline import strip_sources
+    from assistant.errors import CheckFailed
 
     from_stdin = str(draft) == STDIO
     target = _target(draft, out, from_stdin)  # None: stdout
@@ -60,6 +62,10 @@ def export_cmd(
     text = strip_sources(text)  # a --sources appendix is not part of the document
     if looks_like_facts(text):
         raise InputError(_facts_given(source, draft if not from_stdin else None, out))
+    if has_open_findings(text) and not force:
+        raise CheckFailed(
+            _("{path}：草稿的核对尚未通过（见首行说明），处理后再导出；确需导出请加 --force", path=source)
+        )
     doc = parse_draft(text)
 
     from assistant.export import docx_bytes, export_docx  # python-docx is slow to import

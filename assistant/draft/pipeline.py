@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.check.fidelity import CheckReport, Finding, check_draft
+from assistant.check.fidelity import CheckReport, Finding, check_draft, with_status
 from assistant.draft import offline
 from assistant.draft.facts import Fact, FactSheet
 from assistant.draft.outline import Outline, Section
 from assistant.draft.prompts import instruction_texts, render
 from assistant.errors import AssistantError, BackendError, Interrupted
+from assistant.genre.chatter import chatter_count, strip_chatter
 from assistant.i18n import _
 
 ROLE_LABEL = {
@@ -106,10 +107,7 @@ class DraftResult:
                 lines.append(f"- {r.unit.key}：无{used}")
                 continue
             for h in r.references:
-                path = " > ".join(h.heading_path) or "导语"
-                lines.append(
-                    f"- {r.unit.key} ← 《{h.report_title or h.report_id}》{path} [{h.chunk_id}]{used}"
-                )
+                lines.append(f"- {r.unit.key} ← {h.source_label} [{h.chunk_id}]{used}")
         return "\n".join(lines) + "\n"
 
 
@@ -271,15 +269,12 @@ class Drafter:
             references=_ref_texts(results),
             instructions=instruction_texts(),
         )
+        markdown = with_status(markdown, report)
         model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
-        return DraftResult(
-            markdown,
-            results,
-            report,
-            self.backend_name,
-            str(model or ""),
-            {"total": time.perf_counter() - t0},
-        )
+        # The model's chatter is stripped before the check; how much of it there was goes in the log.
+        chatter = sum(chatter_count(c["response"]) for r in results for c in r.calls)
+        timings = {"total": time.perf_counter() - t0, "chatter_lines_removed": float(chatter)}
+        return DraftResult(markdown, results, report, self.backend_name, str(model or ""), timings)
 
     def _draft_one(self, sheet: FactSheet, outline: Outline, unit: Unit) -> UnitResult:
         self.on_event("section_start", {"key": unit.key})
@@ -395,7 +390,7 @@ class Drafter:
         note = (
             offline.OFFLINE_NOTE
             if self.backend is None
-            else f"<!-- 草稿：由 {self.backend_name} 逐节起草，已按事实核对。 -->"
+            else f"<!-- 草稿：由 {self.backend_name} 逐节起草 -->"
         )
         lines = [note, f"# {outline.title or sheet.title or '工作总结'}", "", offline.opening(sheet), ""]
         for part in outline.parts:
@@ -432,9 +427,10 @@ def unmarked(title: str) -> str:
 
 
 def clean_section_text(text: str, unit: Unit) -> str:
-    """What a model returns, made into body text: no echoed heading, no Markdown, tidy paragraphs."""
+    """What a model returns, made into body text: no chatter (好的，以下是… / 以上内容供参考 / 修改说明),
+    no echoed heading, no Markdown, tidy paragraphs."""
     lines = []
-    for raw in text.strip().split("\n"):
+    for raw in strip_chatter(text).text.split("\n"):
         line = raw.strip()
         if not line:
             lines.append("")

@@ -59,3 +59,8 @@ def _is_preamble(line: str) -> bool:
 def chatter_lines(text: str) -> list[str]:
     """Lines of text that are chatter (for the check of a draft already assembled)."""
     return [ln.strip() for ln in text.split("\n") if ln.strip() and (_is_preamble(ln) or _CLOSING.match(ln))]
+
+
+def chatter_count(text: str) -> int:
+    """How many lines of a model's answer are chatter (what strip_chatter removes)."""
+    return len(strip_chatter(text or "").removed)
