@@ -16,9 +16,11 @@ except ImportError:  # tests/ imported as a package
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that need the e5 corpus index (a ~35 s build) or torch belong to the slow loop."""
+    """Tests that need the e5 corpus index (a ~35 s build), LibreOffice renders or torch belong to the
+    slow loop."""
     for item in items:
-        if "corpus_index" in getattr(item, "fixturenames", ()) or item.get_closest_marker("heavy"):
+        names = getattr(item, "fixturenames", ())
+        if "corpus_index" in names or "rendered" in names or item.get_closest_marker("heavy"):
             item.add_marker(pytest.mark.slow)
 
 

@@ -308,6 +308,7 @@ def test_chat_with_a_model_script(
     assert all(t["status"] == "done" and t["pending_json"] is None for t in replies)
 
 
+@pytest.mark.slow  # a stream cut after a stall
 def test_endpoint_failing_mid_stream_keeps_the_partial_text(
     fake_llm: Any, tmp_path: Path, lexical_index: Path, isolated_env: Path
 ) -> None:

@@ -218,6 +218,7 @@ def test_english_on_request(workdir: Path, lexical_index: Path, isolated_env: Pa
 # --- at a terminal: the chat asks ------------------------------------------------------------
 
 
+@pytest.mark.slow  # pexpect on a terminal
 def test_terminal_asks_before_replacing_a_file(
     fake_llm: Any, workdir: Path, lexical_index: Path, isolated_env: Path
 ) -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from tests.test_chat import FACTS, NEW_FACT, REVISED_MARK, chat_env, run_chat, turns, versions, writer
 
+pytestmark = pytest.mark.slow  # pexpect sessions on a terminal
+
 pexpect = pytest.importorskip("pexpect")
 
 # prompt_toolkit switches bracketed paste on while it reads a line and off when the line is sent:

@@ -398,6 +398,7 @@ def _interrupt_after(server: Any, requests: int, args: list[str], cwd: Path, ind
     return proc.returncode, stderr.decode("utf-8")
 
 
+@pytest.mark.slow  # waits on a streaming endpoint, then Ctrl-C
 def test_ctrl_c_while_waiting_for_the_endpoint_keeps_the_partial_draft(
     fake_llm: Any, tmp_path: Path, lexical_index: Path
 ) -> None:
@@ -415,6 +416,7 @@ def test_ctrl_c_while_waiting_for_the_endpoint_keeps_the_partial_draft(
     assert "<!-- 未起草 -->" in partial and "### （二）理论学习" in partial
 
 
+@pytest.mark.slow  # waits on a streaming endpoint, then Ctrl-C
 def test_ctrl_c_before_anything_was_drafted_writes_nothing(
     fake_llm: Any, tmp_path: Path, lexical_index: Path
 ) -> None:
@@ -428,6 +430,7 @@ def test_ctrl_c_before_anything_was_drafted_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["park.md"]
 
 
+@pytest.mark.slow  # waits on a streaming endpoint, then Ctrl-C
 def test_ctrl_c_mid_stream_keeps_what_arrived(fake_llm: Any, tmp_path: Path, lexical_index: Path) -> None:
     fake_llm.queue(reply=FIRST)
     fake_llm.queue(reply="一是中心组学习3次，主题为党的二十届三中全会精神。二是举办", cut_after=4, stall=30)
@@ -441,6 +444,7 @@ def test_ctrl_c_mid_stream_keeps_what_arrived(fake_llm: Any, tmp_path: Path, lex
     assert "一是中心组学习3次，主题" in partial and "本节生成中断" in partial  # 4 chunks of 3
 
 
+@pytest.mark.slow  # waits on a streaming endpoint, then Ctrl-C
 def test_ctrl_c_with_several_jobs_keeps_every_partial_draft(
     fake_llm: Any, tmp_path: Path, lexical_index: Path
 ) -> None:

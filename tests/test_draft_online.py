@@ -169,6 +169,7 @@ def test_cli_server_errors_save_the_partial_draft(fake_llm: Any, lexical_index: 
     assert "Traceback" not in res.stderr
 
 
+@pytest.mark.slow  # waits out a Retry-After
 def test_cli_429_with_retry_after_is_honoured(fake_llm: Any, lexical_index: Path, tmp_path: Path) -> None:
     fake_llm.responder = honest
     fake_llm.queue(status=429, retry_after=1)
@@ -235,6 +236,7 @@ def test_model_proposed_subsections_are_validated(fake_llm: Any) -> None:
         assert after.render() == before.render() and "不可用" in after.notes[-1]
 
 
+@pytest.mark.slow  # runs every repair round
 def test_a_model_that_keeps_copying_an_example_is_reported_not_hidden(
     fake_llm: Any, lexical_index: Path, tmp_path: Path
 ) -> None:

@@ -212,6 +212,7 @@ def test_auc_is_the_mann_whitney_statistic() -> None:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.slow  # perturbs and scores every bundled report
 def test_validation_on_real_reports_every_defect_lowers_the_score_and_is_named() -> None:
     from assistant.evaluation.validate import default_sources, run
 

@@ -16,6 +16,8 @@ import pytest
 
 from tests.helpers import EXAMPLES
 
+pytestmark = pytest.mark.slow  # end-to-end runs of the installed CLI
+
 DRAFT = """\
 <!-- 草稿：由 offline 逐节起草，已按事实核对。 -->
 # 县档案馆党支部2024年上半年意识形态工作总结

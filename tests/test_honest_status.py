@@ -8,7 +8,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.test_draft_online import FACTS, cli_env, honest, run_cli
+
+pytestmark = pytest.mark.slow  # end-to-end drafts through the fake endpoint
 
 
 def test_a_clean_model_draft_says_passed_and_its_chatter_is_stripped_and_counted(

@@ -217,6 +217,7 @@ def test_sentence_transformers_embedder_from_a_local_model(tmp_path: Path) -> No
     assert Searcher(store.load()).search(Query("理论学习", k=3))
 
 
+@pytest.mark.slow  # imports sentence-transformers
 def test_unknown_st_model_fails_without_downloading() -> None:
     from assistant.index.embedders import load_embedder
 

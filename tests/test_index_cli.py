@@ -20,6 +20,8 @@ from assistant.index.search import Query, Searcher
 from assistant.index.store import IndexStore
 from tests.helpers import CORPUS, EXAMPLES
 
+pytestmark = pytest.mark.slow  # end-to-end runs of the installed CLI with real index builds
+
 EXAMPLE_REPORTS = EXAMPLES / "reports"
 NEW_REPORT = """某区档案馆2024年意识形态工作总结
 今年以来，区档案馆认真落实意识形态工作责任制，现将有关情况总结如下：

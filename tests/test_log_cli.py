@@ -20,6 +20,8 @@ from assistant.cli.log import short_time
 from assistant.log import RunLog
 from tests.helpers import EXAMPLES
 
+pytestmark = pytest.mark.slow  # real drafting runs to fill the log
+
 FACTS = EXAMPLES / "facts" / "park-2024q3.md"
 KEY = "sk-test-LOGSECRET77"
 LONG_FACTS = "/srv/写作/某某县人民政府办公室2024年第三季度意识形态工作事实清单-终稿.md"
