@@ -202,9 +202,13 @@ def add(
     embedder: EmbedderOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
+    from assistant.errors import InputError
     from assistant.index.default import seed_paths
     from assistant.index.store import IndexStore
 
+    for path in paths:  # a missing input is said before anything is built
+        if not path.exists():
+            raise InputError(_("{path}：找不到这个文件或文件夹", path=path))
     store = IndexStore(index_dir(index))
     existed = store.exists()
     todo = seed_paths(store, index, paths)
