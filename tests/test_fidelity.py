@@ -178,3 +178,9 @@ def test_findings_in_english_on_request(monkeypatch: pytest.MonkeyPatch) -> None
     head, first, *_ = report.render().split("\n")
     assert head == "check: 4/5 facts used, 8/9 figures traced to the facts — 2 problem(s):"
     assert first.startswith("  [invented_figure] line ")
+
+
+def test_a_figure_the_parser_cannot_read_is_a_finding_not_a_pass() -> None:
+    md = clean_draft().replace("参加干部职工260人次", "参加干部职工260人次，九九八十一场")
+    (unreadable,) = check_draft(md, FACTS).of_kind("unreadable_figure")
+    assert "九九八十一场" in unreadable.message and "无法核对" in unreadable.message

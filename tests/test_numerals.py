@@ -33,6 +33,8 @@ from assistant.genre.numerals import format_number, parse_number
         ("一九九七", 1997),
         ("一百零八", 108),
         ("廿", 20),
+        ("三点五万", 35000),
+        ("一点二亿", 120_000_000),
     ],
 )
 def test_known_forms(token: str, value: float) -> None:

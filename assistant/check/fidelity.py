@@ -49,6 +49,7 @@ _KIND_LABELS = {
     "prompt_leak": N_("写入了提示词"),
     "partial_fact": N_("事实不完整"),
     "plan_as_done": N_("计划写成已完成"),
+    "unreadable_figure": N_("无法核对"),
     "missed_fact": N_("漏用事实"),
     "misplaced_fact": N_("位置不当"),
     "placeholder": N_("占位符"),
@@ -65,6 +66,7 @@ INVENTION_KINDS = (
     "plan_as_done",
     "prompt_leak",
     "chatter",
+    "unreadable_figure",
 )
 # The part of a work summary each fact role belongs in.
 _ROLE_PARTS = {
@@ -284,7 +286,14 @@ class _Run:
         shown_p = p.text if p.text.startswith("《") else quoted(p.text)
         fact = self.sources[verdict.fact_index] if verdict.fact_index is not None else None
         detail = {"figure": p.text, "value": p.value, "fact": self.ids.get(fact or "", "")}
-        if verdict.status == "changed" and fact is not None:
+        if verdict.status == "unreadable":
+            message = _(
+                "无法核对{figure}：读不出这个数字，请改用阿拉伯数字：{sentence}",
+                figure=shown_p,
+                sentence=quoted(shown),
+            )
+            self.add("unreadable_figure", message, dl, shown, **detail)
+        elif verdict.status == "changed" and fact is not None:
             message = _(
                 "{what}{figure}与事实不符：{sentence}；事实中是{expected}（{fact}）",
                 what=what,

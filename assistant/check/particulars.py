@@ -150,7 +150,7 @@ SET_PHRASES = re.compile(
 
 @dataclass(frozen=True)
 class Particular:
-    kind: str  # count | money | percent | ratio | date | month_range | name
+    kind: str  # count | money | percent | ratio | date | month_range | name | unreadable
     value: str  # normalised, e.g. "13|个", "865000|元", "92.6%", "2024-07-12", "07-12", "07", "07..09", "家风润万家"
     qualifier: str  # "" exact, "up" (余/多/以上/超过), "near" (近/约/左右), "below" (不足/不到)
     text: str  # as written
@@ -249,12 +249,13 @@ def _date(m: re.Match[str]) -> Particular:
 def _count(m: re.Match[str]) -> Particular | None:
     num = m.group("num")
     unit = m.group("unit")
-    value = parse_number(num)
-    if value is None:
-        return None
     is_cn = not num[0].isdigit()
     if is_cn and set(num) <= set("十百千万亿点") and num != "十":
-        return None
+        return None  # 万元, 百人: a unit, not a number
+    value = parse_number(num)
+    if value is None:
+        # A numeral the parser cannot read is never passed silently: the check says it cannot decide.
+        return Particular("unreadable", num + unit, "", m.group(), m.start(), m.end())
     if unit == "年" and not is_cn and value >= 1900:
         return None  # a year written without 年's date context (handled as a date)
     scale = m.group("scale")

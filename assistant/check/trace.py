@@ -38,7 +38,7 @@ class FactParticular:
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # traced | invented | changed | misattached | weak
+    status: str  # traced | invented | changed | misattached | weak | unreadable
     fact_index: int | None = None  # the fact it was traced to, or the one it should match
     expected: str = ""  # the fact's wording of the particular it should be
 
@@ -141,6 +141,9 @@ class Tracer:
 
     # --- verdict for one draft particular -------------------------------------------------------
     def trace(self, d: Particular, sentence: str) -> Verdict:
+        if d.kind == "unreadable":
+            written = any(d.text in t for t in self.fact_texts)  # copied as the facts write it
+            return Verdict("traced") if written else Verdict("unreadable")
         if d.kind == "month_range":
             return Verdict("traced") if _range(d.value) in self.ranges else Verdict("invented")
         if d.kind == "date" and "-" not in d.value and len(d.value) == 4:
