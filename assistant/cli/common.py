@@ -49,6 +49,10 @@ _HELP_PHRASES = {
 }
 _HEADING_RE = re.compile(r"^(\s*)(Usage:|Options:|Arguments:|Commands:)", re.M)
 _DEFAULT_RE = re.compile(r"\[default: ([^\]\n]*)\]")
+_TYPE_HINT_RE = re.compile(
+    r" <(?:list\[\w+\]|path|str|int|float|int range|float range|text|choice|filename)>"
+)
+_BRACED_RE = re.compile(r"\{([A-Z_]+)\}")
 
 
 def translate_help(text: str) -> str:
@@ -59,6 +63,8 @@ def translate_help(text: str) -> str:
     for en, zh in _HELP_PHRASES.items():  # the formatter may have wrapped the phrase
         text = re.sub(r"\s+".join(map(re.escape, en.split())), zh, text)
     text = _DEFAULT_RE.sub(lambda m: f"[默认：{m.group(1)}]", text)
+    text = _TYPE_HINT_RE.sub(lambda m: " " * len(m.group()), text)  # <list[Path]>: type names, not for users
+    text = _BRACED_RE.sub(r"\1", text)
     return text.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
 
 

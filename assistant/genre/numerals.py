@@ -38,7 +38,9 @@ def parse_number(token: str) -> float | None:
     if set(token) <= set("十百千万亿点"):
         return 10.0 if token == "十" else None  # 万, 百 alone are units, not numbers
     value = _cn2an(token)
-    if value is None and token[-1] in "万亿" and len(token) > 1:  # 三点五万: cn2an reads 三点五, not the scale
+    if (
+        value is None and token[-1] in "万亿" and len(token) > 1
+    ):  # 三点五万: cn2an reads 三点五, not the scale
         head = parse_number(token[:-1])
         if head is not None:
             return head * (10_000 if token[-1] == "万" else 100_000_000)
