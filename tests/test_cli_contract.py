@@ -102,3 +102,29 @@ def test_the_cli_needs_no_separate_click(args: list[str], tmp_path: Path) -> Non
     assert res.returncode == 2, res.stderr
     assert_no_traceback(res)
     assert "click" not in res.stderr
+
+
+@pytest.mark.slow  # embeds the bundled examples with e5 until interrupted
+def test_ctrl_c_on_the_installed_entry_point_is_exit_130_and_one_line(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "reports"
+    proc = subprocess.Popen(
+        [str(ENTRY), "index", "build", str(examples), "--index", str(tmp_path / "idx")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(4)  # parsing done, embedding under way (about 15 s in all)
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    text = err.decode("utf-8")
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    assert "已中断" in lines[-1] and len([ln for ln in lines if "已中断" in ln]) == 1
+    assert not (tmp_path / "idx" / "CURRENT").exists()  # nothing half-written became an index
