@@ -161,3 +161,28 @@ def test_revision_whose_repair_keeps_inventing_is_saved_with_its_findings_open(
     before, undone = res.stdout.split("已撤销", 1)
     assert "核对未通过：尚有 1 处问题（/check 查看）" in before
     assert "核对通过：未发现问题" in undone and "核对未通过" not in undone
+
+
+def test_revision_whose_repair_call_fails_keeps_the_revision_unchecked_and_open(
+    fake_llm: Any, tmp_path: Path, lexical_index: Path, isolated_env: Path
+) -> None:
+    def model(body: dict[str, Any]) -> str:
+        text = writer(body)
+        return text + INVENTED_HONOUR if REVISE_MARK in prompt_of(body) and is_duty(body) else text
+
+    fake_llm.responder = model
+    env = chat_env(lexical_index, fake_llm)
+    res = run_chat([str(FACTS), "--session", "f"], ["/draft"], env, tmp_path)
+    assert res.returncode == 0, res.stderr
+    fake_llm.queue()  # the revision, by the responder
+    fake_llm.queue(status=500)  # its repair fails
+    res = run_chat(["--continue"], ["/revise （一） 写得更具体些", "/status"], env, tmp_path)
+    assert res.returncode == 1  # the endpoint failed: a script learns it
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("错误：")]
+    assert errors[0].endswith("；已保存为第3版，标记为中断（/undo 可退回）"), errors
+    last = versions(isolated_env, "f")[-1]
+    assert last["interrupted"] == 1 and INVENTED_HONOUR in last["markdown"]  # nothing is lost
+    out = res.stdout
+    assert "已按核对结果修正" not in out  # nothing was repaired, and nothing says so
+    assert f"{DUTY}：仍有 1 处问题（见上），已照此保存为第3版" in out
+    assert out.count("核对未通过：尚有 1 处问题（/check 查看）") == 2 and "核对通过" not in out

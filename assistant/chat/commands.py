@@ -190,18 +190,25 @@ def revise(chat: ChatSession, target: str, instruction: str, user_turn: int) -> 
     ):
         chat.out.say(f"{unit.key} {report.render()}")
         if not report.ok:
-            repair = outcome.repairs.get(section_id(unit))
-            chat.out.say(
-                _(
-                    "{key}：按核对结果修正 {rounds} 轮后仍有 {count} 处问题（见上），已照此保存为{version}；"
-                    "可用 /revise 说明怎么改、/facts add 补充事实，或 /undo 退回",
-                    key=unit.key,
-                    rounds=repair.rounds if repair else 0,
-                    count=len(report.findings),
-                    version=chat.version_label(vid),
-                )
-            )
+            chat.out.say(_open_line(chat, unit, report, outcome.repairs.get(section_id(unit)), vid))
     chat.out.say(check_status(chat))
+
+
+def _open_line(chat: ChatSession, unit: Unit, report: CheckReport, repair: Repair | None, vid: int) -> str:
+    """What is left open in a revised section, and what the user can do about it."""
+    fields = {"key": unit.key, "count": len(report.findings), "version": chat.version_label(vid)}
+    if repair is not None:
+        return _(
+            "{key}：按核对结果修正 {rounds} 轮后仍有 {count} 处问题（见上），已照此保存为{version}；"
+            "可用 /revise 说明怎么改、/facts add 补充事实，或 /undo 退回",
+            rounds=repair.rounds,
+            **fields,
+        )
+    return _(
+        "{key}：仍有 {count} 处问题（见上），已照此保存为{version}；"
+        "可用 /revise 说明怎么改、/facts add 补充事实，或 /undo 退回",
+        **fields,
+    )
 
 
 def draft(chat: ChatSession, units: list[Unit]) -> None:
