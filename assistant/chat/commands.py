@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.chat.classify import Kind, classify_input, describe, fact_lines, resolve_units
-from assistant.chat.engine import Outcome, check_all, check_units, draft_units, revise_units
+from assistant.chat.engine import Outcome, Repair, check_all, check_units, draft_units, revise_units
 from assistant.chat.files import PRIVATE, facts_markdown, parse_target, same_file, write_atomic
 from assistant.chat.output import display_width
 from assistant.chat.session import ChatSession, Checkpoint
 from assistant.chat.state import section_id, where_is
+from assistant.check.fidelity import CheckReport
 from assistant.draft.pipeline import Unit
 from assistant.errors import AssistantError, UsageError
 from assistant.i18n import N_, _
@@ -178,14 +179,36 @@ def revise(chat: ChatSession, target: str, instruction: str, user_turn: int) -> 
             _printer(chat),
             cp.progress,
             chat.opts.budget,
+            chat.references,
         )
         vid = _conclude(chat, cp, outcome, f"修改{describe(units)}：{instruction[:30]}")
     chat.last_target = [section_id(u) for u in units]
-    if vid is not None:
-        for unit, report in check_units(
-            chat.state, [u for u in units if section_id(u) in outcome.texts], chat.references
-        ):
-            chat.out.say(f"{unit.key} {report.render()}")
+    if vid is None:
+        return
+    for unit, report in check_units(
+        chat.state, [u for u in units if section_id(u) in outcome.texts], chat.references
+    ):
+        chat.out.say(f"{unit.key} {report.render()}")
+        if not report.ok:
+            chat.out.say(_open_line(chat, unit, report, outcome.repairs.get(section_id(unit)), vid))
+    chat.out.say(check_status(chat))
+
+
+def _open_line(chat: ChatSession, unit: Unit, report: CheckReport, repair: Repair | None, vid: int) -> str:
+    """What is left open in a revised section, and what the user can do about it."""
+    fields = {"key": unit.key, "count": len(report.findings), "version": chat.version_label(vid)}
+    if repair is not None:
+        return _(
+            "{key}：按核对结果修正 {rounds} 轮后仍有 {count} 处问题（见上），已照此保存为{version}；"
+            "可用 /revise 说明怎么改、/facts add 补充事实，或 /undo 退回",
+            rounds=repair.rounds,
+            **fields,
+        )
+    return _(
+        "{key}：仍有 {count} 处问题（见上），已照此保存为{version}；"
+        "可用 /revise 说明怎么改、/facts add 补充事实，或 /undo 退回",
+        **fields,
+    )
 
 
 def draft(chat: ChatSession, units: list[Unit]) -> None:
@@ -203,11 +226,35 @@ def draft(chat: ChatSession, units: list[Unit]) -> None:
             chat.out.say(f"{unit.key} {report.render()}")
         chat.out.note(_("尚未起草：{sections}（/draft 起草）", sections=describe(waiting)))
     else:
-        refs = [h.text for hits in chat.references.values() for h in hits]
-        chat.out.say(check_all(chat.state, refs).render())
+        report = whole_check(chat)
+        chat.out.say(report.render())
+        chat.out.say(status_of(report, listed=True))
+
+
+def whole_check(chat: ChatSession) -> CheckReport:
+    refs = [h.text for hits in chat.references.values() for h in hits]
+    return check_all(chat.state, refs)
+
+
+def status_of(report: CheckReport, listed: bool = False) -> str:
+    """Passed only when the check of the whole draft is clean (`listed`: its findings are on screen)."""
+    if report.ok:
+        return _("核对通过：未发现问题")
+    if listed:
+        return _("核对未通过：尚有 {count} 处问题", count=len(report.findings))
+    return _("核对未通过：尚有 {count} 处问题（/check 查看）", count=len(report.findings))
+
+
+def check_status(chat: ChatSession) -> str:
+    """The session's check, as /status and the end of a revision say it."""
+    if not chat.state.drafted:
+        return _("核对：尚未起草")
+    return status_of(whole_check(chat))
 
 
 def _printer(chat: ChatSession) -> Callable[[str, dict[str, Any]], None]:
+    rounds: dict[str, int] = {}  # repair calls so far, by section
+
     def on_event(kind: str, data: dict[str, Any]) -> None:
         if kind == "section":
             chat.out.say(f"— {data['key']}")
@@ -215,8 +262,29 @@ def _printer(chat: ChatSession) -> Callable[[str, dict[str, Any]], None]:
             chat.out.delta(data["text"])
         elif kind == "warning":
             chat.out.note(_("提示：{message}", message=data["message"]))
+        elif kind == "repair":
+            key, count = data["key"], len(data["problems"])
+            rounds[key] = rounds.get(key, 0) + 1
+            if rounds[key] == 1:
+                chat.out.note(_("核对发现{key}有 {count} 处问题，正在修正……", key=key, count=count))
+            else:
+                chat.out.note(_("修正后{key}仍有 {count} 处问题，再修正一次……", key=key, count=count))
+        elif kind == "repaired":
+            show_repair(chat, data["repair"])
 
     return on_event
+
+
+def show_repair(chat: ChatSession, repair: Repair) -> None:
+    """The streamed text is not what is saved: say why in one line, then show the saved text."""
+    chat.out.say(
+        _(
+            "已按核对结果修正{key}：{problems}。保存的是修正后的正文：",
+            key=repair.key,
+            problems="；".join(p.rstrip("。") for p in repair.problems),
+        )
+    )
+    chat.out.say(repair.after)
 
 
 def _conclude(chat: ChatSession, cp: Checkpoint, outcome: Outcome, label: str) -> int | None:
@@ -537,8 +605,9 @@ def _no_draft() -> UsageError:
 def cmd_check(chat: ChatSession, arg: str) -> None:
     if not chat.state.drafted:
         raise _no_draft()
-    refs = [h.text for hits in chat.references.values() for h in hits]
-    chat.out.say(check_all(chat.state, refs).render())
+    report = whole_check(chat)
+    chat.out.say(report.render())
+    chat.out.say(status_of(report, listed=True))
 
 
 @command("diff", "/diff", N_("上一次改动的差异"))
@@ -628,6 +697,7 @@ def cmd_status(chat: ChatSession, arg: str) -> None:
             drafted=drafted,
         )
     )
+    chat.out.say(check_status(chat))
     chat.out.say(_("后端：{backend}", backend=chat.backend_line()))
     if chat.last_tokens:
         usage = chat.last_usage
