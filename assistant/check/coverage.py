@@ -15,9 +15,11 @@ from assistant.check.trace import Tracer, wording
 _ALL_WORDS = re.compile(r"全部|均|全覆盖|百分之百|100%|全面|全员|每一|逐一|无一遗漏")
 # Completion written into a plan: 已建立, 目前已完成, 实现了.
 COMPLETION = re.compile(
-    r"(?:目前|现已|已经|业已|已)(?:全部|基本|初步)?(?:完成|实现|建立|建成|组织|开展|投入|推出|形成|制定|出台|启动|上线|召开|"
-    r"举办|落实|整改|升级|开通|配备|印发|建起|设立|成立)|完成了|实现了|建成了"
+    r"(?:目前|现已|已经|业已|已)(?!有|取得|达到|是|成为|于|经过|形成的|开展的)(?:全部|基本|初步)?[\u4e00-\u9fff]{1,4}"
+    r"|完成了|实现了|建成了"
 )
+# A plan's words written into a thing already done: 计划…, 将…, 拟….
+PLANNING = re.compile(r"计划|拟(?:于|在)?|将(?:于|在|进一步|持续|继续)|准备|下一步|明年|下半年将")
 
 
 @dataclass
@@ -109,12 +111,24 @@ def _unmatched(
         match = next((d for d in left if tracer.same(d, p)), None)
         if match is not None:
             left.remove(match)
-        elif not _matched_otherwise(p, left, text):
+        elif not _matched_otherwise(p, left, text, tracer.years):
             missing.append(p)
     return missing
 
 
-def _matched_otherwise(p: Particular, found: list[Particular], text: str) -> bool:
+# A year said relative to the report's own: 明年 in a 2024 report is 2025.
+_RELATIVE_YEAR = {
+    -1: re.compile(r"去年|上一年"),
+    0: re.compile(r"今年|本年度?|当年"),
+    1: re.compile(r"明年|下一年|新的一年|来年"),
+}
+
+
+def _matched_otherwise(p: Particular, found: list[Particular], text: str, years: set[str]) -> bool:
+    if p.kind == "date" and re.fullmatch(r"\d{4}", p.value) and len(years) == 1:
+        offset = int(p.value) - int(next(iter(years)))
+        pattern = _RELATIVE_YEAR.get(offset)
+        return bool(pattern and pattern.search(text))
     if p.kind == "name":
         return p.value in text
     if p.kind == "percent" and p.value == "100%":
@@ -125,8 +139,28 @@ def _matched_otherwise(p: Particular, found: list[Particular], text: str) -> boo
 
 
 def plan_written_as_done(fact: str, location: Location) -> str | None:
-    """The completion words of a plan's sentence that its fact does not have (已建立 for 建立)."""
-    for m in COMPLETION.finditer(location.text):
+    """The completion words of a plan's sentence that its fact does not have (已建立 for 建立);
+    a 已…的 that qualifies a noun (已整改的问题) is not a completion."""
+    text = location.text
+    for m in COMPLETION.finditer(text):
+        if "已" in fact or m.group() in fact:
+            continue
+        if "的" in text[m.start() : m.end() + 2]:
+            continue
+        return m.group()
+    return None
+
+
+def done_written_as_plan(fact: str, location: Location) -> str | None:
+    """The planning words of a done thing's sentence that its fact does not have (计划举办 for 举办)."""
+    for m in PLANNING.finditer(_clause_with(location.text, fact)):
         if m.group() not in fact:
             return m.group()
     return None
+
+
+def _clause_with(text: str, fact: str) -> str:
+    """The sentence of text that shares most of the fact's wording (a window may hold two)."""
+    sentences = [s for s in re.split(r"(?<=[。；！？])", text) if s.strip()] or [text]
+    words = wording(fact)
+    return max(sentences, key=lambda s: len(words & wording(s)))

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assistant.check.coverage import body_sentences, locate_facts, plan_written_as_done
+from assistant.check.coverage import body_sentences, done_written_as_plan, locate_facts, plan_written_as_done
 from assistant.check.figures import Figure, find_figures
 from assistant.check.particulars import Particular, extract, normalise
 from assistant.check.rules import TextIndex, copied_spans, leaked_spans, self_count_mismatches
@@ -420,6 +420,16 @@ class _Run:
                     message = _(
                         "计划写成了已完成（{words}）：{sentence}；事实是{fact}",
                         words=done,
+                        sentence=quoted(loc.text.strip()),
+                        fact=quoted(fact.text),
+                    )
+                    self.add("plan_as_done", message, dl, loc.text.strip(), fact=fact.id)
+            elif fact.role == "achievements":
+                planned = done_written_as_plan(fact.text, loc)
+                if planned:
+                    message = _(
+                        "已做的事写成了计划（{words}）：{sentence}；事实是{fact}",
+                        words=planned,
                         sentence=quoted(loc.text.strip()),
                         fact=quoted(fact.text),
                     )

@@ -40,7 +40,7 @@ _MEASURES = {
     "篇": "篇",
     "条": "条",
     "场次": "次",
-    "家": "家",
+    "家": "个",  # 12个支行 = 12家支行
     "起": "起",
     "件": "件",
     "批": "批",
@@ -88,26 +88,34 @@ _MEASURES = {
 }
 _MEASURE_RE = "|".join(sorted(_MEASURES, key=len, reverse=True))
 _NUM = rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+"
-_APPROX_BEFORE = "近|约|将近|大约|逾|超过|超|不足|不到|未满|不少于|至少"
+_APPROX_BEFORE = "近|约|将近|大约|逾|超过|超|多于|高于|不足|不到|未满|少于|低于|不少于|至少"
 _APPROX_AFTER = "左右|以上|上下|以内"
 QUALIFIER_CLASS = {
+    # at least / more than
     "余": "up",
     "多": "up",
     "逾": "up",
     "超过": "up",
     "超": "up",
+    "多于": "up",
+    "高于": "up",
     "以上": "up",
     "不少于": "up",
     "至少": "up",
-    "近": "near",
-    "约": "near",
-    "将近": "near",
-    "大约": "near",
-    "左右": "near",
-    "上下": "near",
+    # nearly (just under): 近500 is not 约500
+    "近": "nearly",
+    "将近": "nearly",
+    # about (either side)
+    "约": "about",
+    "大约": "about",
+    "左右": "about",
+    "上下": "about",
+    # below
     "不足": "below",
     "不到": "below",
     "未满": "below",
+    "少于": "below",
+    "低于": "below",
     "以内": "below",
 }
 _COUNT = re.compile(
@@ -132,8 +140,9 @@ _MONTH_CN = re.compile(
 _QUOTED = re.compile(r"“(?P<q>[^“”\n]{1,30})”|《(?P<t>[^《》\n]{1,40})》|「(?P<c>[^「」\n]{1,30})」")
 # The writer's count of the points that follow: 以下两个方面, 三点, 两项工作.
 SELF_COUNT = re.compile(
-    r"(?:以下|如下|下列|下面|存在|还存在|主要有|有|从|抓好|做好|突出|聚焦|重点|着力|主要表现在|表现在|体现在)"
-    r"(?P<n>[两二三四五六七八九十]|[2-9])(?P<what>个方面|方面|项|点|条|个问题|个短板|个不足)"
+    r"(?P<n>[两二三四五六七八九十]|[2-9])(?P<what>个方面)"  # N个方面 is always the writer's own count
+    r"|(?:以下|如下|下列|下面|存在|还存在|主要有|有|从|抓好|抓了|做好|做了|突出|聚焦|重点|着力|主要表现在|表现在|体现在)"
+    r"(?P<n2>[两二三四五六七八九十]|[2-9])(?P<what2>方面|项|点|条|个问题|个短板|个不足)"
 )
 # Numerals inside the genre's set phrases and ordinary words are no figures.
 SET_PHRASES = re.compile(
@@ -282,9 +291,16 @@ _NAME_AFTER = re.compile(
     r"培训班|机制|模式|工作法|群|展览|展|演出|晚会|汇演|征文|知识竞赛|党日|实践|微课|书屋|驿站|中心|之家|联盟|清单|手册|"
     r"读本|杂志|报|刊|号|网|站|台|室|队|班|节|周|月|季|日)"
 )
+# A name noun a few characters on (“清风金融”微视频大赛), or ending the quote itself (“百姓宣讲团”).
+_NAME_NEAR_AFTER = re.compile(
+    r"^[\u4e00-\u9fff]{1,4}?(?:大赛|比赛|竞赛|评选|活动|讲堂|课堂|宣讲团|工作室|服务队|专栏|栏目|品牌|工程|行动|项目|平台|公众号|基地|融合点|示范点)"
+)
+_NAME_INSIDE = re.compile(
+    r"(?:宣讲团|讲堂|课堂|工作室|服务队|志愿队|书屋|驿站|专栏|栏目|大赛|品牌|工程|行动|计划|融合点|示范点|之家|基地)$"
+)
 _NAME_BEFORE = re.compile(
     r"(?:开展|举办|打造|创建|推出|实施|组织|启动|开设|建立|成立|设立|创办|开通|编印|印发|出台|制定|承办|参加|参与|获评|"
-    r"命名|评为|荣获|授予|入选|依托|通过|利用|用好|借助)[了]?$"
+    r"命名|评为|荣获|授予|入选|依托|通过|利用|用好|借助|组建|建成|创设|培育|推行|开辟|策划|创作|拍摄|制作|编排|排演|发起)[了]?$"
 )
 
 
@@ -298,9 +314,10 @@ def _names(text: str) -> list[Particular]:
             continue
         if quoted is None or is_stock_phrase(quoted):
             continue
-        after = text[m.end() : m.end() + 8]
+        after = text[m.end() : m.end() + 10]
         before = text[max(0, m.start() - 6) : m.start()]
-        if _NAME_AFTER.match(after) or _NAME_BEFORE.search(before):
+        named = _NAME_AFTER.match(after) or _NAME_NEAR_AFTER.match(after) or _NAME_BEFORE.search(before)
+        if named or _NAME_INSIDE.search(quoted):
             out.append(Particular("name", quoted.strip(), "", m.group(), m.start(), m.end()))
     return out
 
@@ -314,7 +331,7 @@ def self_counts(text: str) -> list[tuple[int, re.Match[str]]]:
     """The writer's counts of points (以下两个方面) with their value."""
     out = []
     for m in SELF_COUNT.finditer(normalise(text)):
-        value = parse_number(m.group("n"))
+        value = parse_number(m.group("n") or m.group("n2"))
         if value is not None:
             out.append((int(value), m))
     return out

@@ -15,7 +15,7 @@ COPY_MIN = 20  # characters of another unit's example text that count as copying
 LEAK_MIN = 8  # characters of the prompt's own instructions that count as a leak
 _GRAM = 8
 _ORDINAL = re.compile(r"(?P<n>[一二三四五六七八九十]+)(?:是|要|要抓)|(?:首先|其次|再次|最后)")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[\s“”‘’\"']+")  # spacing and quotation marks do not hide a copy
 
 
 @dataclass(frozen=True)

@@ -174,18 +174,19 @@ class Tracer:
         return any(self.same(d, fp.particular) for fp in self.facts)
 
     def _changed_form(self, d: Particular) -> FactParticular | None:
-        """A fact particular with the same number but another qualifier or measure (近500人次 → 500人次)."""
+        """A fact particular with the same number but another qualifier or measure (近500人次 → 500人次),
+        the same measure first."""
         if d.kind not in ("count", "money", "percent"):
             return None
-        for fp in self.facts:
-            f = fp.particular
-            if (
-                f.kind == d.kind
-                and f.number == d.number
-                and (f.qualifier != d.qualifier or f.value != d.value)
-            ):
-                return fp
-        return None
+        near = [
+            fp
+            for fp in self.facts
+            if fp.particular.kind == d.kind
+            and fp.particular.number == d.number
+            and (fp.particular.qualifier != d.qualifier or fp.particular.value != d.value)
+        ]
+        near.sort(key=lambda fp: fp.particular.value != d.value)
+        return near[0] if near else None
 
     def _rival(self, d: Particular, clause: str, best_sim: float) -> FactParticular | None:
         """A fact clause that says what the draft clause says, with another value of the same kind."""

@@ -32,6 +32,7 @@ ROLE_RULE = {
     "plans": "针对存在的问题写措施，用“一是……二是……”分点，语气坚定，不要写已完成的成绩。",
     "other": "按事实如实表述。",
 }
+MERGED_RULE = "先写问题，再写“下一步”的措施，分别用“一是……二是……”分点。"
 # What a repair of one section can fix (misplacement and empty parts are the outline's business).
 SECTION_REPAIRABLE = (
     "invented_figure",
@@ -202,7 +203,7 @@ class Drafter:
             else unit.section.role
         )
         if unit.section.roles == ["problems", "plans"]:
-            rule = "先写问题，再写“下一步”的措施，分别用“一是……二是……”分点。"
+            rule = MERGED_RULE
         else:
             rule = ROLE_RULE.get(role, ROLE_RULE["other"])
         facts = (

@@ -50,9 +50,9 @@ def variables(name: str) -> set[str]:
 def instruction_texts() -> list[str]:
     """The fixed wording of the prompts (templates without their variables, and the role rules):
     text of these in a draft is an instruction the model wrote into it, not content."""
-    from assistant.draft.pipeline import ROLE_RULE
+    from assistant.draft.pipeline import MERGED_RULE, ROLE_RULE
 
-    pieces: list[str] = list(ROLE_RULE.values())
+    pieces: list[str] = [*ROLE_RULE.values(), MERGED_RULE]
     for name in ("system", "section", "repair", "revise", "outline"):
         try:
             template = load_template(name).template

@@ -14,9 +14,15 @@ _PREAMBLE = re.compile(
     r"|^\s*(?:本节)?正文(?:如下)?[：:]\s*$"
 )
 _CLOSING = re.compile(
-    r"^\s*(?:以上(?:内容|是|为|仅)?[^。\n]{0,20}(?:供参考|仅供参考|参考)|如需(?:调整|修改|补充)|如有(?:需要|问题|不妥)|"
+    r"^\s*(?:以上(?:内容|是|为|仅)?[^。\n]{0,20}(?:供参考|仅供参考|参考)|以上(?:是|为)[^。\n]{0,30}(?:部分|内容|正文)|如需(?:调整|修改|补充)|如有(?:需要|问题|不妥)|"
     r"希望(?:对您|以上|这)|请(?:根据实际|结合实际|您)[^。\n]{0,20}(?:调整|修改|补充)|注[：:]|说明[：:]|备注[：:]|"
     r"修改说明|修改要点|改动说明|（注[：:])"
+)
+# A note to the reader in the middle of the text: （此处可根据实际补充…）（注：…）（下面写第二项措施）,
+# and anything addressed to 您 — a 工作总结 never says 您.
+INLINE_NOTE = re.compile(
+    r"[（(](?:注|备注|说明|此处|这里|下面|下文|以下|以上|可根据|可视|请根据|根据实际|如需|待补充具体|建议)[^（）()\n]{0,60}[）)]"
+    r"|[^。；！？\n]*您[^。；！？\n]*[。；！？]?"
 )
 _FENCE = re.compile(r"^\s*```")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s")
@@ -48,6 +54,10 @@ def strip_chatter(text: str) -> Stripped:
         if _FENCE.match(line) or _MD_HEADING.match(line):
             removed.append(line.strip())
             continue
+        notes = [m.group() for m in INLINE_NOTE.finditer(line)]
+        if notes:
+            removed.extend(n.strip() for n in notes)
+            line = INLINE_NOTE.sub("", line)
         kept.append(_BOLD.sub(r"\1", line))
     return Stripped("\n".join(kept).strip(), removed)
 
@@ -57,8 +67,17 @@ def _is_preamble(line: str) -> bool:
 
 
 def chatter_lines(text: str) -> list[str]:
-    """Lines of text that are chatter (for the check of a draft already assembled)."""
-    return [ln.strip() for ln in text.split("\n") if ln.strip() and (_is_preamble(ln) or _CLOSING.match(ln))]
+    """The chatter in text (for the check of a draft already assembled): whole lines of preamble or
+    closing remarks, and notes to the reader inside a line."""
+    out = []
+    for ln in text.split("\n"):
+        if not ln.strip():
+            continue
+        if _is_preamble(ln) or _CLOSING.match(ln):
+            out.append(ln.strip())
+        else:
+            out.extend(m.group().strip() for m in INLINE_NOTE.finditer(ln) if m.group().strip())
+    return out
 
 
 def chatter_count(text: str) -> int:

@@ -14,9 +14,15 @@ from dataclasses import dataclass
 _STOP = "[。；;！!？?\n]"
 CLAIM_PATTERNS: dict[str, re.Pattern[str]] = {
     "honour": re.compile(
-        r"(?P<cue>荣获|获评|被评为|被授予|授予|评为|入选|获得|获|受到|得到|荣膺)"
-        r"(?P<obj>[^。；;！!？?\n，,]{0,16}?(?:称号|荣誉|先进|示范|标兵|模范|优秀|表彰|表扬|嘉奖|通报表扬|肯定|"
+        # 被评为/获评/荣获… name an honour whatever follows; 获得/受到… only with a word of honour.
+        r"(?P<cue>荣获|获评|被评为|被授予|授予|评为|入选|荣膺|被命名为|被确定为)(?P<obj>[^。；;！!？?\n，,]{2,20})"
+        r"|(?P<cue2>获得|获|受到|得到)"
+        r"(?P<obj2>[^。；;！!？?\n，,]{0,16}?(?:称号|荣誉|先进|示范|标兵|模范|优秀|表彰|表扬|嘉奖|通报表扬|肯定|"
         r"一等奖|二等奖|三等奖|特等奖|金奖|银奖|铜奖|优秀奖|奖项|奖))"
+    ),
+    "complete": re.compile(
+        # 全覆盖, 无一遗漏, 百分之百 — a claim of completeness the facts must make (覆盖率100%, 全部…)
+        r"(?P<obj>[^。；;！!？?\n，,]{0,12}?)(?P<cue>全覆盖|无一遗漏|百分之百)"
     ),
     "zero": re.compile(
         r"(?P<cue>未发生|没有发生|未出现|没有出现|无一|无任何|没有任何|杜绝了|实现了?零|零)"
@@ -24,7 +30,7 @@ CLAIM_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "first": re.compile(
         r"(?P<cue>首次|首个|首家|首批|率先|全(?:国|省|市|县|区)(?:第一|首个|首家|领先)|第一名|排名第[一二三1-3]|"
-        r"名列前茅|位居[^。；，,\n]{0,6}前列|走在[^。；，,\n]{0,6}前列|领先|唯一)"
+        r"名列前茅|位居[^。；，,\n]{0,6}前列|走在[^。；，,\n]{0,6}前列|[居位列][^。；，,\n]{0,10}首位|榜首|领先|唯一)"
         r"(?P<obj>[^。；;！!？?\n，,]{0,10})"
     ),
     "meeting": re.compile(
@@ -42,6 +48,8 @@ CUE_FAMILIES: dict[str, list[str]] = {
     "first:首": ["首次", "首个", "首家", "首批"],
     "first:第一": ["第一", "排名第"],
     "first:前列": ["前列", "前茅"],
+    "first:首位": ["首位", "榜首", "第一"],
+    "complete": ["100%", "全覆盖", "全部", "均", "所有", "无一遗漏", "百分之百", "每"],
     "first:领先": ["领先"],
     "first:率先": ["率先"],
     "first:唯一": ["唯一"],
@@ -56,7 +64,7 @@ MEETING_TYPES = re.compile(
 
 @dataclass(frozen=True)
 class Claim:
-    kind: str  # honour | zero | first | meeting | document
+    kind: str  # honour | complete | zero | first | meeting | document
     text: str  # the claim as written (cue + object)
     obj: str
     start: int
@@ -67,7 +75,9 @@ def find_claims(text: str) -> list[Claim]:
     claims: list[Claim] = []
     for kind, pattern in CLAIM_PATTERNS.items():
         for m in pattern.finditer(text):
-            claims.append(Claim(kind, m.group(), m.group("obj"), m.start(), m.end()))
+            groups = m.groupdict()
+            obj = groups.get("obj") if groups.get("obj") is not None else groups.get("obj2")
+            claims.append(Claim(kind, m.group(), str(obj or ""), m.start(), m.end()))
     return sorted(claims, key=lambda c: c.start)
 
 
@@ -94,11 +104,22 @@ def _type_word(claim: Claim) -> str | None:
 
 
 # The level of an honour or a ranking: 省级 is not 市级.
-LEVEL = re.compile(r"全国|国家级|国家|省级|省|市级|市|县级|县|区级|区|镇|街道|乡")
+LEVEL = re.compile(r"全国|国家级|国家|中央|总行|总部|总公司|省级|省|市级|市|县级|县|区级|区|镇|街道|乡")
+
+
+_LEVEL_OF = {
+    "全国": "国",
+    "国家级": "国",
+    "国家": "国",
+    "中央": "国",
+    "总行": "总",
+    "总部": "总",
+    "总公司": "总",
+}
 
 
 def _levels(text: str) -> set[str]:
-    return {m.group()[0] if m.group() != "街道" else "街" for m in LEVEL.finditer(text)}
+    return {_LEVEL_OF.get(m.group(), m.group()[0]) for m in LEVEL.finditer(text)}
 
 
 def is_supported(claim: Claim, fact_texts: list[str]) -> bool:
@@ -115,7 +136,7 @@ def is_supported(claim: Claim, fact_texts: list[str]) -> bool:
             continue
         if type_word and type_word not in fact:
             continue
-        if claim.kind in ("honour", "first") and not _levels(claim.text) <= _levels(fact):
+        if claim.kind in ("honour", "first", "complete") and not _levels(claim.text) <= _levels(fact):
             continue
         if not obj or len(obj & _bigrams(fact)) / len(obj) >= 0.5:
             return True
