@@ -162,7 +162,7 @@ def with_status(markdown: str, report: CheckReport) -> str:
     if not (first.startswith("<!--") and first.endswith("-->")):
         return markdown
     first = _STATUS_TAIL.sub("", first)
-    return first[: -len(" -->")].rstrip() + f"；{status_phrase(report)} -->" + sep + rest
+    return first[: -len(" -->")].rstrip().rstrip("。") + f"；{status_phrase(report)} -->" + sep + rest
 
 
 def has_open_findings(markdown: str) -> bool:
