@@ -219,7 +219,9 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     assert "-    - F1 党工委会议专题研究意识形态工作2次" in out  # /diff of a removed fact
     assert "已撤销“删除事实 F1”" in out
     text = out_md.read_text("utf-8")
-    assert text.startswith("# 市工业园区2024年第三季度意识形态工作总结")
+    status, text_body = text.split("\n", 1)  # the saved draft says how its check went, then the draft
+    assert status.startswith("<!-- 草稿（对话，第") and "；核对通过：未发现问题 -->" in status
+    assert text_body.startswith("# 市工业园区2024年第三季度意识形态工作总结")
     assert "### （二）理论武装" in text and NEW_FACT in text and "党工委会议专题研究意识形态工作2次" in text
     assert "重视不够" not in text  # the removed fact
     assert out_docx.stat().st_size > 5000

@@ -86,7 +86,9 @@ def test_script_never_writes_over_the_facts_file_and_needs_force_for_other_files
     assert f"已保存草稿：{workdir / 'draft.md'}（第3版）" in out  # where it wrote, in full
     assert out.count(f"已导出 Word：{workdir / 'facts.md.docx'}（第3版）") == 2
     draft = (workdir / "draft.md").read_text("utf-8")
-    assert draft.startswith("# 市工业园区2024年第三季度意识形态工作总结") and NEW_FACT in draft
+    assert (
+        draft.split("\n", 1)[1].startswith("# 市工业园区2024年第三季度意识形态工作总结") and NEW_FACT in draft
+    )
     assert (workdir / "notes.md").read_text("utf-8") == draft  # replaced only when forced
     assert (workdir / "facts.md.docx").stat().st_size > 5000
     assert not [p.name for p in workdir.iterdir() if p.name.startswith(".")]  # no temp file left
@@ -280,4 +282,5 @@ def test_typed_at_a_terminal_with_the_output_piped_still_asks(
         child.expect(pexpect.EOF)
     finally:
         child.close()
-    assert (workdir / "notes.md").read_text("utf-8").startswith("# 市工业园区2024年第三季度意识形态工作总结")
+    saved = (workdir / "notes.md").read_text("utf-8")
+    assert saved.split("\n", 1)[1].startswith("# 市工业园区2024年第三季度意识形态工作总结")

@@ -186,3 +186,17 @@ def test_revision_whose_repair_call_fails_keeps_the_revision_unchecked_and_open(
     assert "已按核对结果修正" not in out  # nothing was repaired, and nothing says so
     assert f"{DUTY}：仍有 1 处问题（见上），已照此保存为第3版" in out
     assert out.count("核对未通过：尚有 1 处问题（/check 查看）") == 2 and "核对通过" not in out
+
+
+def test_a_saved_draft_carries_its_check_and_export_refuses_open_findings(
+    fake_llm: Any, tmp_path: Path, lexical_index: Path
+) -> None:
+    fake_llm.responder = lambda body: (
+        writer(body) + (INVENTED_HONOUR if is_duty(body) else "")
+    )  # never repaired
+    script = ["/draft", "/save d.md", "/export d.docx", "/export d.docx --force"]
+    res = run_chat([str(FACTS), "--session", "s"], script, chat_env(lexical_index, fake_llm), tmp_path)
+    first = (tmp_path / "d.md").read_text("utf-8").split("\n", 1)[0]
+    assert first.startswith("<!-- 草稿（对话，") and "核对未通过" in first
+    assert "核对尚未通过" in res.stderr and "未导出" in res.stderr  # the first /export
+    assert (tmp_path / "d.docx").exists()  # the forced one

@@ -19,7 +19,7 @@ from assistant.chat.session import ChatSession, Checkpoint
 from assistant.chat.state import section_id, where_is
 from assistant.check.fidelity import CheckReport
 from assistant.draft.pipeline import Unit
-from assistant.errors import AssistantError, UsageError
+from assistant.errors import AssistantError, CheckFailed, UsageError
 from assistant.i18n import N_, _
 
 Handler = Callable[[ChatSession, str], bool | None]  # False ends the chat
@@ -634,10 +634,20 @@ def cmd_save(chat: ChatSession, arg: str) -> None:
         raise _no_draft()
     if not may_write(chat, target.path, target.force, "/save", beside_facts(chat, ".draft.md")):
         return
-    write_atomic(target.path, chat.state.markdown())
+    write_atomic(target.path, _markdown_with_status(chat))
     chat.out.say(
         _("已保存草稿：{path}（{version}）", path=target.path.resolve(), version=chat.version_label())
     )
+
+
+def _markdown_with_status(chat: ChatSession) -> str:
+    """The draft as saved: a header comment naming the session and version, with the check's status
+    in it (so that `assistant export` of the saved file knows whether the check passed)."""
+    from assistant.chat.engine import check_all
+    from assistant.check.fidelity import with_status
+
+    header = f"<!-- 草稿（对话，{chat.version_label()}） -->"
+    return with_status(header + "\n" + chat.state.markdown(), check_all(chat.state))
 
 
 @command("export", N_("/export 文件.docx [--force]"), N_("按公文格式导出 Word（已有的文件同样先询问）"))
@@ -649,9 +659,18 @@ def cmd_export(chat: ChatSession, arg: str) -> None:
         raise _no_draft()
     if not may_write(chat, target.path, target.force, "/export", beside_facts(chat, ".draft.docx")):
         return
+    from assistant.chat.engine import check_all
     from assistant.document import parse_draft
     from assistant.export.docx_writer import export_docx
 
+    report = check_all(chat.state)
+    if not report.ok and not target.force:  # as `assistant export` does: no Word file of an unchecked draft
+        raise CheckFailed(
+            _(
+                "核对尚未通过（尚有 {count} 处问题，/check 查看），未导出；确需导出请加 --force",
+                count=len(report.findings),
+            )
+        )
     # Overwriting was settled above (asked, or --force); export_docx writes atomically.
     export_docx(
         parse_draft(chat.state.markdown()),
