@@ -184,3 +184,24 @@ def test_a_figure_the_parser_cannot_read_is_a_finding_not_a_pass() -> None:
     md = clean_draft().replace("参加干部职工260人次", "参加干部职工260人次，九九八十一场")
     (unreadable,) = check_draft(md, FACTS).of_kind("unreadable_figure")
     assert "九九八十一场" in unreadable.message and "无法核对" in unreadable.message
+
+
+@pytest.mark.slow  # long inputs, timed
+@pytest.mark.parametrize(
+    "junk",
+    ["1" * 4000, "三" * 4000, "3次" * 2000, "“工友微讲堂”" * 500, "您" * 4000, "全覆盖" * 1500, "×" * 4000],
+)
+def test_the_check_is_linear_in_a_hostile_line(junk: str) -> None:
+    """One long line with no sentence end (a web copy, a model gone wrong) costs twice as much when it
+    is twice as long — not four times."""
+    import time
+
+    def cost(n: int) -> float:
+        md = clean_draft().replace("档案开放日活动。", "档案开放日活动。" + junk * n)
+        t0 = time.perf_counter()
+        check_draft(md, FACTS)
+        return time.perf_counter() - t0
+
+    cost(1)  # warm
+    small, big = min(cost(2) for _ in range(2)), min(cost(8) for _ in range(2))
+    assert big < small * 6 + 0.05, (small, big)  # 4x the input: linear is ~4x, quadratic ~16x

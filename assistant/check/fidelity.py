@@ -5,6 +5,7 @@ One implementation, used after drafting, by the repair pass, by the chat's /chec
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -22,6 +23,8 @@ from assistant.genre.placeholders import find_slots
 from assistant.i18n import N_, _
 from assistant.text import char_ngrams, containment
 
+NOISE_LINE_MAX = 300  # web noise is a short line (navigation, copyright); a long line is text
+FINDINGS_PER_LINE = 20  # of one kind: past that, one finding says how many more there are
 COPY_MIN = 20  # characters shared verbatim with an example paragraph that count as copying
 # How much of a fact's wording (figures aside) a sentence must share to be named as its source.
 NEAREST_FACT_MIN = 0.4
@@ -246,6 +249,7 @@ def check_draft(
             span.text,
         )
     run.empty_sections(markdown)
+    run.overflow()
     return CheckReport(run.findings, len(fact_list), run.covered, run.figures_total, run.unmatched)
 
 
@@ -260,9 +264,26 @@ class _Run:
         self.ids = {f.text: f.id for f in facts}
         self.tracer = tracer
         self.findings: list[Finding] = []
+        self.per_line: dict[tuple[str, int], int] = {}
         self.covered = self.figures_total = self.unmatched = 0
 
+    def overflow(self) -> None:
+        """One finding for the findings of a kind past FINDINGS_PER_LINE on one line."""
+        for (kind, line), count in self.per_line.items():
+            if count > FINDINGS_PER_LINE:
+                label = _(_KIND_LABELS[kind]) if kind in _KIND_LABELS else kind
+                message = _(
+                    "这一行还有 {count} 处同类问题（{label}）", count=count - FINDINGS_PER_LINE, label=label
+                )
+                self.findings.append(
+                    Finding(kind, message, line, "", "", {"more": count - FINDINGS_PER_LINE})
+                )
+
     def add(self, kind: str, message: str, dl: DraftLine | None, sentence: str = "", **detail: Any) -> None:
+        key = (kind, dl.number if dl else 0)
+        self.per_line[key] = self.per_line.get(key, 0) + 1
+        if self.per_line[key] > FINDINGS_PER_LINE:
+            return  # counted; summed up by overflow()
         self.findings.append(
             Finding(kind, message, dl.number if dl else 0, sentence, dl.section if dl else "", dict(detail))
         )
@@ -272,7 +293,7 @@ class _Run:
         for dl in self.lines:
             for sentence in sentences_of(normalise(dl.text)) or [normalise(dl.text)]:
                 for p in extract(sentence):
-                    self._trace_one(dl, sentence.strip(), sentence, p)
+                    self._trace_one(dl, _excerpt(sentence, p.start), sentence, p)
 
     def _trace_one(self, dl: DraftLine, shown: str, sentence: str, p: Particular) -> None:
         verdict = self.tracer.trace(p, sentence)
@@ -337,7 +358,7 @@ class _Run:
                         sentence=quoted(sentence),
                     )
                     self.add("placeholder", message, dl, dl.text[:60], placeholder=slot.text)
-            if is_noise_line(dl.text):
+            if len(dl.text) <= NOISE_LINE_MAX and is_noise_line(dl.text):
                 self.add(
                     "web_noise",
                     _("混入了网页上的无关文字：{text}", text=quoted(_clip(dl.text, 40))),
@@ -508,12 +529,34 @@ def _sentence_at(text: str, fig: Figure) -> str:
 
 
 def _sentence_around(text: str, start: int) -> str:
-    pos = 0
+    """The sentence of text holding position start, clipped around it when it is very long."""
+    starts, sentences = _sentence_spans(text)
+    if not sentences:
+        return text[:60]
+    i = max(0, bisect.bisect_right(starts, start) - 1)
+    return _excerpt(sentences[i], start - starts[i])
+
+
+@lru_cache(maxsize=256)
+def _sentence_spans(text: str) -> tuple[list[int], list[str]]:
+    starts, sentences, pos = [], [], 0
     for s in sentences_of(text):
-        if pos <= start < pos + len(s):
-            return s.strip()
+        starts.append(pos)
+        sentences.append(s)
         pos += len(s)
-    return text[:60]
+    return starts, sentences
+
+
+EXCERPT = 120  # characters of a sentence a finding quotes at most
+
+
+def _excerpt(sentence: str, at: int) -> str:
+    """The sentence, or EXCERPT characters of it around position at (a hostile line is not quoted whole)."""
+    sentence = sentence.strip() if len(sentence) <= EXCERPT else sentence
+    if len(sentence) <= EXCERPT:
+        return sentence
+    left = max(0, min(at - EXCERPT // 2, len(sentence) - EXCERPT))
+    return "…" + sentence[left : left + EXCERPT].strip() + "…"
 
 
 def _locate(

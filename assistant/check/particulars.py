@@ -193,9 +193,56 @@ def _month(token: str) -> int | None:
     return int(value) if value is not None and 1 <= value <= 12 and value == int(value) else None
 
 
+PIECE = 600  # characters; a real sentence is shorter, a hostile one is cut so that the work stays linear
+RUN = 200  # a clause with no mark in it longer than this is cut too (no figure is that long)
+_PIECE_SPLIT = re.compile(r"(?<=[。；！？，、：])")
+
+
 def extract(text: str) -> list[Particular]:
-    """Every particular in text, left to right (text should be one paragraph or sentence)."""
+    """Every particular in text, left to right (text should be one paragraph or sentence). Text longer
+    than PIECE is read in pieces cut at clause marks (or, with none, every PIECE characters), so that
+    no pattern backtracks over more than a piece."""
     text = normalise(text)
+    if len(text) <= PIECE:
+        return _extract_piece(text)
+    found: list[Particular] = []
+    offset = 0
+    for piece in _pieces(text):
+        found += [_shifted(p, offset) for p in _extract_piece(piece)]
+        offset += len(piece)
+    return found
+
+
+def _pieces(text: str) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for clause in _PIECE_SPLIT.split(text):
+        while len(clause) > RUN:
+            if current:
+                out.append(current)
+                current = ""
+            out.append(clause[:RUN])
+            clause = clause[RUN:]
+        if len(current) + len(clause) > PIECE:
+            out.append(current)
+            current = ""
+        current += clause
+    if current:
+        out.append(current)
+    return out
+
+
+def _shifted(p: Particular, offset: int) -> Particular:
+    return Particular(p.kind, p.value, p.qualifier, p.text, p.start + offset, p.end + offset, p.weak)
+
+
+# A run of digits or numerals longer than any figure (an ID, a pasted table, a hostile line): not a
+# figure, and blanked before the figure patterns run so that none of them backtracks over it.
+_LONG_RUN = re.compile(rf"\d{{16,}}|[{CN_NUMERAL_CHARS}]{{13,}}")
+
+
+def _extract_piece(text: str) -> list[Particular]:
+    text = _LONG_RUN.sub(lambda m: "#" * len(m.group()), text)
     found: list[Particular] = []
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in SET_PHRASES.finditer(text)]
     taken += [(m.start(), m.end()) for m in SELF_COUNT.finditer(text)]

@@ -8,6 +8,7 @@ better than every candidate's, or when the activity it counts is another one."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,10 +46,18 @@ class Verdict:
 
 def clause_of(text: str, start: int, end: int) -> str:
     """The clause around text[start:end] (between clause punctuation), the span itself blanked."""
-    left = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_SPLIT.search(text, end)
-    right = right_match.start() if right_match else len(text)
+    marks = _clause_marks(text)
+    at = bisect.bisect_right(marks, start - 1)
+    left = marks[at - 1] + 1 if at else 0
+    after = bisect.bisect_left(marks, end)
+    right = marks[after] if after < len(marks) else len(text)
     return text[left:start] + " " + text[end:right]
+
+
+@lru_cache(maxsize=256)
+def _clause_marks(text: str) -> list[int]:
+    """Positions of the clause marks of text, once per text (a sentence holds many particulars)."""
+    return [m.start() for m in _CLAUSE_SPLIT.finditer(text)]
 
 
 @lru_cache(maxsize=8192)

@@ -22,7 +22,7 @@ _CLOSING = re.compile(
 # and anything addressed to 您 — a 工作总结 never says 您.
 INLINE_NOTE = re.compile(
     r"[（(](?:注|备注|说明|此处|这里|下面|下文|以下|以上|可根据|可视|请根据|根据实际|如需|待补充具体|建议)[^（）()\n]{0,60}[）)]"
-    r"|[^。；！？\n]*您[^。；！？\n]*[。；！？]?"
+    r"|[^。；！？\n]{0,80}您[^。；！？\n]{0,80}[。；！？]?"
 )
 _FENCE = re.compile(r"^\s*```")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s")
