@@ -553,14 +553,14 @@ def _no_index() -> AssistantError:
 
 @command("sources", N_("/sources [部分]"), N_("各部分检索到的范文段落"))
 def cmd_sources(chat: ChatSession, arg: str) -> None:
-    from assistant.draft.pipeline import Drafter
+    from assistant.draft.service import DraftService
 
     units = _units(chat, arg) if arg else chat.state.units()
     if chat.searcher is None:
         raise _no_index()
-    drafter = Drafter(None, chat.searcher)
+    service = DraftService(None, chat.searcher, log=False)
     for unit in units:
-        hits = drafter.references(unit)
+        hits = service.references(unit)
         none = "" if hits else _("：无（本节没有事实）") if not unit.facts else _("：无")
         chat.out.say(f"{unit.key}{none}")
         for h in hits:

@@ -1,9 +1,9 @@
 """Drafting and revising sections for the chat, one unit at a time, streaming, with the partial text
 kept when the user presses Ctrl-C or the endpoint fails mid-answer.
 
-Drafting reuses the `assistant draft` pipeline per unit (same prompts, same repair pass); revising
-sends prompts/revise.md with the context from `context.py`, then checks and repairs the answer the
-same way drafting does. What the repair changed is in Outcome.repairs, so the chat can show the text
+Drafting goes through the drafting service of `assistant draft` (draft/service.py) one unit at a
+time: same references, prompts, check and repair. Revising sends prompts/revise.md with the context
+from `context.py`, then checks and repairs the answer with that service's section check and repair. What the repair changed is in Outcome.repairs, so the chat can show the text
 it saves rather than the one it streamed."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from assistant.chat.context import DEFAULT_BUDGET, base_text, estimate_tokens, revise_messages
 from assistant.chat.state import DocState, section_id
 from assistant.check.fidelity import CheckReport
-from assistant.draft import offline
 from assistant.draft.events import Delta, DraftEvent, DraftWarning, OnEvent, Repair, Repaired, SectionStarted
 from assistant.draft.pipeline import Unit, clean_section_text, document_check
 from assistant.draft.service import DraftService
@@ -105,7 +104,7 @@ def draft_units(
         current_id = section_id(unit)
         on_event(SectionStarted(unit.key))
         if watched is None or not unit.facts:
-            text = offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
+            text = service.offline_section(sheet, unit)
             on_event(Delta(unit.key, text or _("（本节没有事实）")))
             out.texts[current_id] = text
             continue

@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from assistant.check.fidelity import CheckReport, Finding, check_draft, with_status
 from assistant.draft import offline
@@ -94,13 +94,23 @@ class Unit:
     lead: bool = False  # a part's own facts before its subsections
 
 
+class ModelCall(TypedDict):
+    """One model call as the run log keeps it."""
+
+    kind: str  # section | repair
+    messages: Messages
+    response: str
+    usage: dict[str, int]
+    elapsed: float
+
+
 @dataclass
 class UnitResult:
     unit: Unit
     text: str
     references: list[Hit] = field(default_factory=list)
     repair: Repair | None = None  # when the check sent the text back to the model
-    calls: list[dict[str, Any]] = field(default_factory=list)  # for the run log
+    calls: list[ModelCall] = field(default_factory=list)  # for the run log
 
     @property
     def repairs(self) -> int:
@@ -215,7 +225,7 @@ class Drafter:
 
     @property
     def backend_name(self) -> str:
-        return "offline" if self.backend is None else str(getattr(self.backend, "name", "llm"))
+        return "offline" if self.backend is None else self.backend.name
 
     # --- retrieval --------------------------------------------------------------------------------
     def references(self, unit: Unit) -> list[Hit]:
@@ -307,7 +317,7 @@ class Drafter:
         markdown = self.assemble(sheet, outline, results)
         report = document_check(markdown, sheet, _part_roles(outline), _ref_texts(results))
         markdown = with_status(markdown, report)
-        model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
+        model = self.backend.model if self.backend is not None else "offline"
         # The model's chatter is stripped before the check; how much of it there was goes in the log.
         chatter = sum(chatter_count(c["response"]) for r in results for c in r.calls)
         timings = {"total": time.perf_counter() - t0, "chatter_lines_removed": float(chatter)}
@@ -321,10 +331,15 @@ class Drafter:
             self.on_event(DraftWarning(_("检索“{key}”的范文失败：{error}", key=unit.key, error=exc)))
             refs = []
         if self.backend is None or not unit.facts:
-            text = offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
+            text = self.offline_text(sheet, unit)
             self.on_event(SectionDone(unit.key, text))
             return UnitResult(unit, text, refs)
         return self.draft_unit(sheet, outline, unit, refs)
+
+    @staticmethod
+    def offline_text(sheet: FactSheet, unit: Unit) -> str:
+        """A section written from its facts without a model (empty for a section with none)."""
+        return offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
 
     @staticmethod
     def _keep_partial(results: list[UnitResult], unit: Unit, partial: str) -> None:
@@ -376,7 +391,7 @@ class Drafter:
         unit: Unit,
         text: str,
         refs: Sequence[Hit],
-        calls: list[dict[str, Any]] | None = None,
+        calls: list[ModelCall] | None = None,
     ) -> Repair:
         """The section's text checked and, while the check finds what a repair can fix, sent back to
         the model with prompts/repair.md (at most `repair_rounds` times); each call goes to `calls`."""
@@ -448,15 +463,8 @@ class Drafter:
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
 
 
-def _call(kind: str, messages: Messages, comp: Completion) -> dict[str, Any]:
-    """One model call as the run log keeps it."""
-    return {
-        "kind": kind,
-        "messages": messages,
-        "response": comp.text,
-        "usage": comp.usage,
-        "elapsed": comp.elapsed,
-    }
+def _call(kind: str, messages: Messages, comp: Completion) -> ModelCall:
+    return ModelCall(kind=kind, messages=messages, response=comp.text, usage=comp.usage, elapsed=comp.elapsed)
 
 
 class _Interrupted(BackendError):

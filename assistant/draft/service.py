@@ -101,6 +101,10 @@ class DraftService:
         """The example paragraphs a section is drafted with (raises when retrieval fails)."""
         return self.drafter.references(unit)
 
+    def offline_section(self, sheet: FactSheet, unit: Unit) -> str:
+        """A section written from its facts by the offline drafter."""
+        return self.drafter.offline_text(sheet, unit)
+
     def draft_section(
         self, sheet: FactSheet, outline: Outline, unit: Unit, refs: Sequence[Hit]
     ) -> UnitResult:
