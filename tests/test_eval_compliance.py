@@ -295,7 +295,7 @@ def test_embedder_similarity_gives_full_recall_for_identical_headings() -> None:
 
 
 def test_eval_run_openai_drafts_through_the_configured_endpoint(fake_llm: Any, tmp_path: Path) -> None:
-    """The usual env (OPENAI_BASE_URL, ASSISTANT_MODEL) reaches run.make_backend; a figure the model
+    """The usual env (OPENAI_BASE_URL, ASSISTANT_MODEL) reaches llm.make_backend; a figure the model
     keeps inventing, repair or not, is caught by the fidelity check at its line."""
 
     def model(body: dict[str, Any]) -> str:

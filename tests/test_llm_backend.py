@@ -11,8 +11,9 @@ import yaml
 
 from assistant import paths
 from assistant.errors import AssistantError, BackendError
-from assistant.llm import Completion, LLMSettings, ScriptedBackend, redact, resolve_settings, save_settings
+from assistant.llm import Completion, LLMSettings, redact, resolve_settings, save_settings
 from assistant.llm.openai_backend import OpenAIBackend, StreamInterrupted
+from tests.scripted_backend import ScriptedBackend
 
 KEY = "sk-test-SECRET123"
 MESSAGES = [{"role": "system", "content": "你是助手"}, {"role": "user", "content": "写一段总结"}]

@@ -9,10 +9,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assistant.chat.classify import Kind, classify_input, describe, fact_lines, resolve_units
-from assistant.chat.engine import Outcome, Repair, check_all, check_units, draft_units, revise_units
+from assistant.chat.engine import OnEvent, Outcome, Repair, check_all, check_units, draft_units, revise_units
 from assistant.chat.files import PRIVATE, facts_markdown, parse_target, same_file, write_atomic
 from assistant.chat.output import display_width
 from assistant.chat.session import ChatSession, Checkpoint
@@ -252,25 +251,27 @@ def check_status(chat: ChatSession) -> str:
     return status_of(whole_check(chat))
 
 
-def _printer(chat: ChatSession) -> Callable[[str, dict[str, Any]], None]:
+def _printer(chat: ChatSession) -> OnEvent:
+    from assistant.draft.events import Delta, DraftEvent, DraftWarning, Repaired, Repairing, SectionStarted
+
     rounds: dict[str, int] = {}  # repair calls so far, by section
 
-    def on_event(kind: str, data: dict[str, Any]) -> None:
-        if kind == "section":
-            chat.out.say(f"— {data['key']}")
-        elif kind == "delta":
-            chat.out.delta(data["text"])
-        elif kind == "warning":
-            chat.out.note(_("提示：{message}", message=data["message"]))
-        elif kind == "repair":
-            key, count = data["key"], len(data["problems"])
+    def on_event(event: DraftEvent) -> None:
+        if isinstance(event, SectionStarted):
+            chat.out.say(f"— {event.key}")
+        elif isinstance(event, Delta):
+            chat.out.delta(event.text)
+        elif isinstance(event, DraftWarning):
+            chat.out.note(_("提示：{message}", message=event.message))
+        elif isinstance(event, Repairing):
+            key, count = event.key, len(event.problems)
             rounds[key] = rounds.get(key, 0) + 1
             if rounds[key] == 1:
                 chat.out.note(_("核对发现{key}有 {count} 处问题，正在修正……", key=key, count=count))
             else:
                 chat.out.note(_("修正后{key}仍有 {count} 处问题，再修正一次……", key=key, count=count))
-        elif kind == "repaired":
-            show_repair(chat, data["repair"])
+        elif isinstance(event, Repaired):
+            show_repair(chat, event.repair)
 
     return on_event
 
@@ -552,14 +553,14 @@ def _no_index() -> AssistantError:
 
 @command("sources", N_("/sources [部分]"), N_("各部分检索到的范文段落"))
 def cmd_sources(chat: ChatSession, arg: str) -> None:
-    from assistant.draft.pipeline import Drafter
+    from assistant.draft.service import DraftService
 
     units = _units(chat, arg) if arg else chat.state.units()
     if chat.searcher is None:
         raise _no_index()
-    drafter = Drafter(None, chat.searcher)
+    service = DraftService(None, chat.searcher, log=False)
     for unit in units:
-        hits = drafter.references(unit)
+        hits = service.references(unit)
         none = "" if hits else _("：无（本节没有事实）") if not unit.facts else _("：无")
         chat.out.say(f"{unit.key}{none}")
         for h in hits:

@@ -8,7 +8,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.chat.context import DEFAULT_BUDGET
 from assistant.chat.files import same_file
@@ -17,6 +17,11 @@ from assistant.chat.state import DocState
 from assistant.chat.store import SessionRow, Store
 from assistant.errors import AssistantError, UsageError
 from assistant.i18n import _
+
+if TYPE_CHECKING:
+    from assistant.draft.retriever import Retriever
+    from assistant.index.search import Hit
+    from assistant.llm.base import ChatBackend
 
 # Seconds between writes of a streaming answer. 0: every piece is stored before it is shown, so a
 # killed terminal loses nothing it displayed (cheap: the store commits without fsync, see store.py).
@@ -56,13 +61,13 @@ class ChatSession:
         self.store, self.row, self.state, self.opts, self.out = store, row, state, opts, out
         self.head: int | None = row.head
         self.last_change: tuple[int | None, int | None] = (None, None)
-        self.backend: Any | None = None
+        self.backend: ChatBackend | None = None
         self.backend_note = ""
         self.last_tokens = 0
         self.last_usage: dict[str, int] = {}
         self.last_target: list[str] = []  # section ids of the last revision, for "再压缩一点"
-        self.references: dict[str, list[Any]] = {}  # section id → example paragraphs
-        self._searcher: Any | None = None
+        self.references: dict[str, list[Hit]] = {}  # section id → example paragraphs
+        self._searcher: Retriever | None = None
         self._searcher_opened = False
 
     # -- opening ------------------------------------------------------------------------------
@@ -245,21 +250,20 @@ class ChatSession:
 
     # -- backend and searcher -----------------------------------------------------------------
     def connect_backend(self, model: str | None = None) -> None:
-        from assistant.draft.run import DraftOptions, make_backend
+        from assistant.llm import make_backend
 
-        opts = DraftOptions(
+        self.backend = make_backend(
             offline=self.opts.offline,
             base_url=self.opts.base_url,
             api_key=self.opts.api_key,
             model=model or self.opts.model or self.row.model,
             timeout=self.opts.timeout,
         )
-        self.backend = make_backend(opts)
         if self.backend is None:
             self.backend_note = "--offline" if self.opts.offline else _("没有配置模型接口")
 
     @property
-    def searcher(self) -> Any | None:
+    def searcher(self) -> Retriever | None:
         if not self._searcher_opened:
             from assistant.draft.run import open_searcher
 

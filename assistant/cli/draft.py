@@ -6,10 +6,9 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,10 +16,14 @@ from assistant.cli.common import ApiKeyOpt, BaseUrlOpt, EmbedderOpt, IndexOpt, M
 from assistant.i18n import N_, _
 
 if TYPE_CHECKING:
+    from assistant.draft.events import OnEvent
     from assistant.draft.facts import FactSheet
     from assistant.draft.pipeline import DraftInterrupted
-    from assistant.draft.run import DraftOptions, JobResult
+    from assistant.draft.retriever import Retriever
+    from assistant.draft.run import DraftOptions
+    from assistant.draft.service import JobResult
     from assistant.errors import AssistantError
+    from assistant.llm.base import ChatBackend
 
 STDIN = "-"
 STOP_GRACE = 5.0  # seconds the other jobs get to save their partial drafts after Ctrl-C
@@ -199,8 +202,8 @@ class Context:
     """What every job of one `assistant draft` shares."""
 
     opts: DraftOptions
-    searcher: Any
-    backend: Any
+    retriever: Retriever | None
+    backend: ChatBackend | None
     sources: bool
     force: bool
     quiet: bool = False
@@ -294,7 +297,7 @@ def _draft_all(
     kept: Kept,
 ) -> int:
     """Read and check everything first (bad input fails before any slow work), then draft."""
-    from assistant.draft.run import make_backend, open_searcher
+    from assistant.draft.run import open_searcher
 
     inputs = [read_input(f) for f in facts]
     targets = [_target(i, out, len(facts)) for i in inputs]
@@ -302,7 +305,7 @@ def _draft_all(
     _check_outline_file(opts.outline_file)
     ask = interactive(inputs)
     sheets = [load_sheet(i, opts.meta, ask, label=len(inputs) > 1) for i in inputs]
-    backend = make_backend(opts)
+    backend = opts.backend()
     if backend is None:
         say(_("未配置语言模型接口（或指定了 --offline）：仅根据事实离线起草"))
     ctx = Context(opts, open_searcher(opts.index, opts.embedder), backend, sources, force, kept=kept)
@@ -364,7 +367,6 @@ def _one(job: Job, ctx: Context) -> int:
     """Draft one facts file: run, write, report, export. 1 when the check still finds problems."""
     done = _run(job, ctx)
     result = done.result
-    assert result is not None
     text = result.markdown + (result.sources_appendix() if ctx.sources else "")
     _write_draft(job, text, ctx)
     _report(job, done, ctx)
@@ -375,17 +377,17 @@ def _one(job: Job, ctx: Context) -> int:
 
 def _run(job: Job, ctx: Context) -> JobResult:
     from assistant.draft.pipeline import DraftInterrupted
-    from assistant.draft.run import run_draft
+    from assistant.draft.service import DraftService
 
+    service = DraftService(
+        ctx.backend,
+        ctx.retriever,
+        repair_rounds=ctx.opts.repair_rounds,
+        on_event=_event_printer(ctx),
+        log=ctx.opts.log,
+    )
     try:
-        return run_draft(
-            job.inp.source,
-            ctx.opts,
-            sheet=job.sheet,
-            searcher=ctx.searcher,
-            backend=ctx.backend,
-            on_event=_event_printer(ctx),
-        )
+        return service.run(job.sheet, job.inp.source, ctx.opts.outline_file)
     except DraftInterrupted as exc:
         raise _keep_partial(job, exc, ctx) from None
 
@@ -416,25 +418,27 @@ def _partial_path(job: Job, force: bool) -> Path:
     return saved
 
 
-def _event_printer(ctx: Context) -> Callable[[str, dict[str, Any]], None]:
+def _event_printer(ctx: Context) -> OnEvent:
     """Progress on stderr; a streamed section shows as it arrives when stderr is a terminal."""
+    from assistant.draft.events import Delta, DraftEvent, DraftWarning, Repairing, SectionDone, SectionStarted
+
     live = sys.stderr.isatty() and ctx.backend is not None and not ctx.quiet
 
-    def on_event(kind: str, data: dict[str, Any]) -> None:
+    def on_event(event: DraftEvent) -> None:
         if ctx.stop.is_set():  # another job was interrupted: stop here too
             raise KeyboardInterrupt
-        if kind == "section_start" and ctx.backend is not None:
-            say(f"— {data['key']}")
-        elif kind == "delta" and live:
-            sys.stderr.write(data["text"])
+        if isinstance(event, SectionStarted) and ctx.backend is not None:
+            say(f"— {event.key}")
+        elif isinstance(event, Delta) and live:
+            sys.stderr.write(event.text)
             sys.stderr.flush()
-        elif kind == "section_done" and live:
+        elif isinstance(event, SectionDone) and live:
             sys.stderr.write("\n")
-        elif kind == "repair":
-            problems = "；".join(data["problems"])[:200]
-            say(_("  修正“{key}”：{problems}", key=data["key"], problems=problems))
-        elif kind == "warning":
-            say(_("提示：{message}", message=data["message"]))
+        elif isinstance(event, Repairing):
+            problems = "；".join(event.problems)[:200]
+            say(_("  修正“{key}”：{problems}", key=event.key, problems=problems))
+        elif isinstance(event, DraftWarning):
+            say(_("提示：{message}", message=event.message))
 
     return on_event
 
@@ -455,7 +459,6 @@ def _report(job: Job, done: JobResult, ctx: Context) -> None:
     """Notes on the outline, where plain facts went, and the check's verdict."""
     from assistant.draft.outline import placement_lines
 
-    assert done.result is not None
     for note in done.outline.notes:
         say(_("说明：{note}", note=note))
     placed = placement_lines(done.outline)

@@ -167,9 +167,10 @@ def run_cmd(
         raise UsageError(_("--backend 只能是 offline 或 openai，不能是 {value}", value=backend))
     llm, searcher = None, None
     if backend == "openai":
-        from assistant.draft.run import DraftOptions, make_backend, open_searcher
+        from assistant.draft.run import open_searcher
+        from assistant.llm import make_backend
 
-        llm = make_backend(DraftOptions())
+        llm = make_backend()
         if llm is None:
             raise UsageError(
                 _(
@@ -178,7 +179,7 @@ def run_cmd(
                 )
             )
         searcher = open_searcher(index, None, build_default=False)
-    results = run_cases(cases, backend=llm, searcher=searcher, similarity=_similarity(embedder))
+    results = run_cases(cases, backend=llm, retriever=searcher, similarity=_similarity(embedder))
     mean = sum(r.report.total for r in results) / len(results)
     if as_json:
         payload = {"backend": backend, "cases": [r.to_dict() for r in results], "mean_total": round(mean, 4)}

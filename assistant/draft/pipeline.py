@@ -7,18 +7,34 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from assistant.check.fidelity import CheckReport, Finding, check_draft, with_status
 from assistant.draft import offline
+from assistant.draft.events import (
+    Delta,
+    DraftWarning,
+    OnEvent,
+    Repair,
+    Repaired,
+    Repairing,
+    SectionDone,
+    SectionStarted,
+    ignore,
+)
 from assistant.draft.facts import Fact, FactSheet
 from assistant.draft.outline import Outline, Section
 from assistant.draft.prompts import instruction_texts, render
 from assistant.errors import AssistantError, BackendError, Interrupted
 from assistant.genre.chatter import chatter_count, strip_chatter
 from assistant.i18n import _
+
+if TYPE_CHECKING:
+    from assistant.draft.retriever import Retriever
+    from assistant.index.search import Hit
+    from assistant.llm.base import ChatBackend, Completion, Messages
 
 ROLE_LABEL = {
     "achievements": "总结已开展的工作和取得的成效",
@@ -78,17 +94,27 @@ class Unit:
     lead: bool = False  # a part's own facts before its subsections
 
 
+class ModelCall(TypedDict):
+    """One model call as the run log keeps it."""
+
+    kind: str  # section | repair
+    messages: Messages
+    response: str
+    usage: dict[str, int]
+    elapsed: float
+
+
 @dataclass
 class UnitResult:
     unit: Unit
     text: str
-    references: list[Any] = field(default_factory=list)  # Hit
-    messages: list[dict[str, str]] = field(default_factory=list)
-    response: str = ""
-    usage: dict[str, int] = field(default_factory=dict)
-    elapsed: float = 0.0
-    repairs: int = 0
-    calls: list[dict[str, Any]] = field(default_factory=list)
+    references: list[Hit] = field(default_factory=list)
+    repair: Repair | None = None  # when the check sent the text back to the model
+    calls: list[ModelCall] = field(default_factory=list)  # for the run log
+
+    @property
+    def repairs(self) -> int:
+        return self.repair.rounds if self.repair is not None else 0
 
 
 @dataclass
@@ -150,48 +176,74 @@ class SectionFacts:
         return self.sheet.meta
 
 
-Events = Callable[[str, dict[str, Any]], None]
+def section_check(sheet: FactSheet, unit: Unit, text: str, refs: Sequence[Hit]) -> CheckReport:
+    """The fidelity check of one section's text against its own facts (every fact of the sheet is
+    an allowed particular): what drafting and the chat both check a section with."""
+    return check_draft(
+        f"## {unit.part.heading}\n\n{text}\n",
+        SectionFacts(sheet, unit.facts),
+        references=[h.text for h in refs],
+        instructions=instruction_texts(),
+    )
+
+
+def section_problems(sheet: FactSheet, unit: Unit, text: str, refs: Sequence[Hit]) -> list[Finding]:
+    """What a repair of this section's text can fix."""
+    return [f for f in section_check(sheet, unit, text, refs).findings if f.kind in SECTION_REPAIRABLE]
+
+
+def document_check(
+    markdown: str, sheet: FactSheet, part_roles: dict[str, list[str]], references: list[str]
+) -> CheckReport:
+    """The whole draft checked against all facts (the prompts' own wording counts as a leak)."""
+    return check_draft(
+        markdown,
+        sheet,
+        part_roles=part_roles,
+        references=references,
+        instructions=instruction_texts(),
+    )
 
 
 class Drafter:
     def __init__(
         self,
-        backend: Any | None = None,  # ChatBackend; None drafts offline
-        searcher: Any | None = None,  # Searcher; None drafts without references
+        backend: ChatBackend | None = None,  # None drafts offline
+        retriever: Retriever | None = None,  # None drafts without references
         *,
         repair_rounds: int = 2,
         references_k: int = 3,
-        on_event: Events | None = None,
+        on_event: OnEvent | None = None,
         prompt_budget: int = PROMPT_BUDGET,
     ) -> None:
         self.backend = backend
-        self.searcher = searcher
+        self.retriever = retriever
         self.repair_rounds = repair_rounds
         self.references_k = references_k
-        self.on_event = on_event or (lambda kind, data: None)
+        self.on_event = on_event or ignore
         self.prompt_budget = prompt_budget
 
     @property
     def backend_name(self) -> str:
-        return "offline" if self.backend is None else str(getattr(self.backend, "name", "llm"))
+        return "offline" if self.backend is None else self.backend.name
 
     # --- retrieval --------------------------------------------------------------------------------
-    def references(self, unit: Unit) -> list[Any]:
-        if self.searcher is None or not unit.facts:
+    def references(self, unit: Unit) -> list[Hit]:
+        if self.retriever is None or not unit.facts:
             return []
         from assistant.index.search import Query
 
         role = unit.facts[0].role if unit.section.roles == ["problems", "plans"] else unit.section.role
         query = unit.section.title + "。" + "；".join(f.text for f in unit.facts)
-        hits = self.searcher.search(Query(query, k=self.references_k * 3, roles=[role], max_per_report=1))
+        hits = self.retriever.search(Query(query, k=self.references_k * 3, roles=[role], max_per_report=1))
         # Masked example text (202_, ***) would tempt the model to copy placeholders.
         clean = [h for h in hits if "has_placeholders" not in h.flags]
         return (clean or hits)[: self.references_k]
 
     # --- prompts ----------------------------------------------------------------------------------
     def section_messages(
-        self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]
-    ) -> list[dict[str, str]]:
+        self, sheet: FactSheet, outline: Outline, unit: Unit, refs: Sequence[Hit]
+    ) -> Messages:
         position = f"第{[p.heading for p in outline.parts].index(unit.part.heading) + 1}部分"
         if unit.section is not unit.part:
             position += f"“{unit.part.heading}”下的{unit.section.number}"
@@ -263,34 +315,31 @@ class Drafter:
                 self._keep_partial(results, unit, getattr(exc, "partial", ""))
                 raise self._stopped(sheet, outline, results, unit, exc) from None
         markdown = self.assemble(sheet, outline, results)
-        report = check_draft(
-            markdown,
-            sheet,
-            part_roles=_part_roles(outline),
-            references=_ref_texts(results),
-            instructions=instruction_texts(),
-        )
+        report = document_check(markdown, sheet, _part_roles(outline), _ref_texts(results))
         markdown = with_status(markdown, report)
-        model = getattr(self.backend, "model", "") if self.backend is not None else "offline"
+        model = self.backend.model if self.backend is not None else "offline"
         # The model's chatter is stripped before the check; how much of it there was goes in the log.
         chatter = sum(chatter_count(c["response"]) for r in results for c in r.calls)
         timings = {"total": time.perf_counter() - t0, "chatter_lines_removed": float(chatter)}
         return DraftResult(markdown, results, report, self.backend_name, str(model or ""), timings)
 
     def _draft_one(self, sheet: FactSheet, outline: Outline, unit: Unit) -> UnitResult:
-        self.on_event("section_start", {"key": unit.key})
+        self.on_event(SectionStarted(unit.key))
         try:
             refs = self.references(unit)
         except AssistantError as exc:
-            self.on_event(
-                "warning", {"message": _("检索“{key}”的范文失败：{error}", key=unit.key, error=exc)}
-            )
+            self.on_event(DraftWarning(_("检索“{key}”的范文失败：{error}", key=unit.key, error=exc)))
             refs = []
         if self.backend is None or not unit.facts:
-            text = offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
-            self.on_event("section_done", {"key": unit.key, "text": text})
+            text = self.offline_text(sheet, unit)
+            self.on_event(SectionDone(unit.key, text))
             return UnitResult(unit, text, refs)
         return self.draft_unit(sheet, outline, unit, refs)
+
+    @staticmethod
+    def offline_text(sheet: FactSheet, unit: Unit) -> str:
+        """A section written from its facts without a model (empty for a section with none)."""
+        return offline.section_body(unit.section, sheet, unit.facts) if unit.facts else ""
 
     @staticmethod
     def _keep_partial(results: list[UnitResult], unit: Unit, partial: str) -> None:
@@ -314,75 +363,73 @@ class Drafter:
             return DraftInterrupted(_("起草到“{key}”时中断", key=unit.key), md, drafted, by_user=True)
         return DraftInterrupted(_("起草到“{key}”时停止：{error}", key=unit.key, error=error), md, drafted)
 
-    def draft_unit(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: list[Any]) -> UnitResult:
+    def draft_unit(self, sheet: FactSheet, outline: Outline, unit: Unit, refs: Sequence[Hit]) -> UnitResult:
+        """One section through the model, streamed, then checked and repaired. A repair that changed
+        the text is reported (Repaired) before the section is done."""
         assert self.backend is not None
         messages = self.section_messages(sheet, outline, unit, refs)
         comp = self.backend.complete(
-            messages, stream=True, on_delta=lambda d: self.on_event("delta", {"key": unit.key, "text": d})
+            messages, stream=True, on_delta=lambda d: self.on_event(Delta(unit.key, d))
         )
-        result = UnitResult(
-            unit,
-            clean_section_text(comp.text, unit),
-            refs,
-            messages,
-            comp.text,
-            dict(comp.usage),
-            comp.elapsed,
-        )
-        result.calls.append(
-            {
-                "kind": "section",
-                "messages": messages,
-                "response": comp.text,
-                "usage": comp.usage,
-                "elapsed": comp.elapsed,
-            }
-        )
+        result = UnitResult(unit, clean_section_text(comp.text, unit), list(refs))
+        result.calls.append(_call("section", messages, comp))
         if comp.interrupted:
             raise _Interrupted(result.text)
-        for _round in range(self.repair_rounds):
-            problems = self._section_problems(sheet, unit, result.text, refs)
-            if not problems:
-                break
-            self.on_event("repair", {"key": unit.key, "problems": [p.message for p in problems]})
-            rmsgs = [
-                {"role": "system", "content": render("system")},
-                {
-                    "role": "user",
-                    "content": render(
-                        "repair",
-                        title=unmarked(outline.title or sheet.title) or "工作总结",
-                        heading=unit.key,
-                        draft=result.text,
-                        problems="\n".join(f"- {p.message}" for p in problems),
-                        facts="\n".join(f"- {f.text}" for f in unit.facts),
-                    ),
-                },
-            ]
-            rc = self.backend.complete(rmsgs, stream=False)
-            result.calls.append(
-                {
-                    "kind": "repair",
-                    "messages": rmsgs,
-                    "response": rc.text,
-                    "usage": rc.usage,
-                    "elapsed": rc.elapsed,
-                }
-            )
-            result.text = clean_section_text(rc.text, unit)
-            result.repairs += 1
-        self.on_event("section_done", {"key": unit.key, "text": result.text})
+        repair = self.repair(sheet, outline, unit, result.text, refs, result.calls)
+        if repair.rounds:
+            result.repair = repair
+        result.text = repair.after
+        if repair.changed:
+            self.on_event(Repaired(repair))
+        self.on_event(SectionDone(unit.key, result.text))
         return result
 
-    def _section_problems(self, sheet: FactSheet, unit: Unit, text: str, refs: list[Any]) -> list[Finding]:
-        md = f"## {unit.part.heading}\n\n{text}\n"
-        report = check_draft(
-            md,
-            SectionFacts(sheet, unit.facts),
-            references=[h.text for h in refs],
-            instructions=instruction_texts(),
-        )
-        return [f for f in report.findings if f.kind in SECTION_REPAIRABLE]
+    def repair(
+        self,
+        sheet: FactSheet,
+        outline: Outline,
+        unit: Unit,
+        text: str,
+        refs: Sequence[Hit],
+        calls: list[ModelCall] | None = None,
+    ) -> Repair:
+        """The section's text checked and, while the check finds what a repair can fix, sent back to
+        the model with prompts/repair.md (at most `repair_rounds` times); each call goes to `calls`."""
+        assert self.backend is not None
+        repair = Repair(unit.key, [], 0, text, text)
+        problems = section_problems(sheet, unit, text, refs)
+        repair.problems = [p.message for p in problems]
+        while problems and repair.rounds < self.repair_rounds:
+            self.on_event(Repairing(unit.key, [p.message for p in problems]))
+            messages = self.repair_messages(sheet, outline, unit, repair.after, problems)
+            comp = self.backend.complete(messages, stream=False)
+            if calls is not None:
+                calls.append(_call("repair", messages, comp))
+            repair.after = clean_section_text(comp.text, unit)
+            repair.rounds += 1
+            # No check after the last round: nothing would be done with its findings here.
+            done = repair.rounds >= self.repair_rounds
+            problems = [] if done else section_problems(sheet, unit, repair.after, refs)
+        return repair
+
+    @staticmethod
+    def repair_messages(
+        sheet: FactSheet, outline: Outline, unit: Unit, text: str, problems: list[Finding]
+    ) -> Messages:
+        return [
+            {"role": "system", "content": render("system")},
+            {
+                "role": "user",
+                "content": render(
+                    "repair",
+                    title=unmarked(outline.title or sheet.title) or "工作总结",
+                    heading=unit.key,
+                    draft=text,
+                    problems="\n".join(f"- {p.message}" for p in problems),
+                    facts="\n".join(f"- {f.text}" for f in unit.facts),
+                ),
+            },
+        ]
 
     def assemble(
         self, sheet: FactSheet, outline: Outline, results: list[UnitResult], partial: bool = False
@@ -414,6 +461,10 @@ class Drafter:
             lines += [offline.closing(sheet), ""]
             lines += offline.signature_lines(sheet)
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
+
+
+def _call(kind: str, messages: Messages, comp: Completion) -> ModelCall:
+    return ModelCall(kind=kind, messages=messages, response=comp.text, usage=comp.usage, elapsed=comp.elapsed)
 
 
 class _Interrupted(BackendError):

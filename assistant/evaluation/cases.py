@@ -7,12 +7,16 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
 from assistant.evaluation.compliance import ComplianceReport, evaluate
 from assistant.evaluation.similarity import Similarity
 from assistant.i18n import _
+
+if TYPE_CHECKING:
+    from assistant.draft.retriever import Retriever
+    from assistant.llm.base import ChatBackend
 
 
 @dataclass
@@ -59,14 +63,21 @@ def case_meta(root: Path) -> dict[str, dict[str, str]]:
 
 
 def run_cases(
-    root: Path, *, backend: Any = None, searcher: Any = None, similarity: Similarity | None = None
+    root: Path,
+    *,
+    backend: ChatBackend | None = None,
+    retriever: Retriever | None = None,
+    similarity: Similarity | None = None,
 ) -> list[CaseResult]:
+    """Draft each case through the drafting service `assistant draft` uses (outline refined by the
+    model, part names from the retriever, the same prompts and repairs), then score it. Nothing is
+    written to the run log."""
     from assistant.draft.facts import load_facts
-    from assistant.draft.outline import build_outline, load_outline_file
-    from assistant.draft.pipeline import Drafter
+    from assistant.draft.outline import load_outline_file
+    from assistant.draft.service import DraftService
 
     meta = case_meta(root)
-    drafter = Drafter(backend, searcher)
+    service = DraftService(backend, retriever, log=False)
     results = []
     for case in case_dirs(root):
         t0 = time.perf_counter()
@@ -76,7 +87,7 @@ def run_cases(
         missing = {k: v for k, v in meta.get(case.name, {}).items() if not sheet.meta.get(k)}
         if missing:
             sheet = load_facts(path, overrides=missing)
-        markdown = drafter.draft(sheet, build_outline(sheet)).markdown
+        markdown = service.run(sheet, str(path)).result.markdown
         target = load_outline_file(case / "outline.txt")
         report = evaluate(markdown, outline=target, facts=sheet, similarity=similarity)
         results.append(CaseResult(case.name, report, time.perf_counter() - t0, markdown))

@@ -3,9 +3,10 @@ with role filters and boosts, at most N hits per report, and near-duplicate supp
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.errors import IndexError_, UsageError
 from assistant.i18n import _
@@ -63,6 +64,14 @@ class Hit:
         return d
 
 
+class PartHeading(NamedTuple):
+    """A paragraph's top-level heading in its report, with the paragraph's role."""
+
+    report_id: str
+    role: str
+    heading: str
+
+
 @dataclass
 class Query:
     text: str
@@ -110,6 +119,15 @@ class Searcher:
     @property
     def has_dense(self) -> bool:
         return self.index.dense is not None and bool(self.embedder.dim)
+
+    def part_headings(self, report_ids: Collection[str]) -> list[PartHeading]:
+        """The top-level heading and role of every paragraph under a heading in these reports."""
+        wanted = set(report_ids)
+        return [
+            PartHeading(c.report_id, c.role, c.heading_path[0])
+            for c in self.chunks
+            if c.report_id in wanted and c.heading_path
+        ]
 
     def search(self, q: Query) -> list[Hit]:
         hits = self._search(q)
