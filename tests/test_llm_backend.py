@@ -11,13 +11,8 @@ import yaml
 
 from assistant import paths
 from assistant.errors import AssistantError, BackendError
-from assistant.llm import Completion, LLMSettings, redact, resolve_settings, save_settings
+from assistant.llm import Completion, LLMSettings, ScriptedBackend, redact, resolve_settings, save_settings
 from assistant.llm.openai_backend import OpenAIBackend, StreamInterrupted
-
-try:
-    from scripted_backend import ScriptedBackend
-except ImportError:  # tests/ imported as a package
-    from tests.scripted_backend import ScriptedBackend  # type: ignore[no-redef]
 
 KEY = "sk-test-SECRET123"
 MESSAGES = [{"role": "system", "content": "你是助手"}, {"role": "user", "content": "写一段总结"}]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.llm.base import ChatBackend, Completion
+from assistant.llm.base import ChatBackend, Completion, ScriptedBackend
 from assistant.llm.settings import LLMSettings, redact, resolve_settings, save_settings
 
 __all__ = [
     "ChatBackend",
     "Completion",
     "LLMSettings",
+    "ScriptedBackend",
     "make_backend",
     "redact",
     "resolve_settings",
