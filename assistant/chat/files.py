@@ -3,24 +3,25 @@
 A write never replaces a file without the user's say: on a terminal the chat asks, in a script it
 refuses unless the command says --force. The session's own facts file is never written over, forced
 or not (it is what the session was started from, and often the only copy of the facts). Writes are
-atomic (a temporary file beside the target, then os.replace), so a failure leaves the old file whole."""
+atomic (assistant.atomic), so a failure leaves the old file whole; facts are written mode 600."""
 
 from __future__ import annotations
 
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+# Named here too for chat/commands.py, which imports them from this module (until it imports assistant.atomic).
+from assistant.atomic import PRIVATE, write_atomic
 from assistant.draft.facts import META_KEYS, FactSheet
-from assistant.errors import AssistantError, UsageError
+from assistant.errors import UsageError
 from assistant.i18n import _
 
-PRIVATE = 0o600  # facts are confidential
+__all__ = ["PRIVATE", "Target", "facts_markdown", "parse_target", "same_file", "write_atomic"]
+
 FORCE_FLAGS = ("--force", "-f")
 
 
@@ -52,39 +53,6 @@ def same_file(a: Path, b: Path) -> bool:
     except OSError:
         pass
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
-def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:
-    """Write data to path through a temporary file and os.replace. mode None: an existing file keeps
-    its mode, a new one gets the umask's default (like any editor's save)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if mode is None:
-            mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise AssistantError(_("无法写入 {path}：{reason}", path=path, reason=exc.strerror or exc)) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise AssistantError(
-                _("无法写入 {path}：{reason}", path=path, reason=exc.strerror or exc)
-            ) from None
-        raise
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 # --- the facts as a facts file ---------------------------------------------------------------

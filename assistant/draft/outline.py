@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.corpus.loader import decode_bytes, normalize_newlines
-from assistant.corpus.roles import classify_sections, heading_roles
+from assistant.corpus.roles import classify_sections
 from assistant.draft.facts import Fact, FactSheet
 from assistant.errors import InputError
 from assistant.i18n import N_, _
@@ -285,10 +285,6 @@ def _renumber(outline: Outline) -> None:
 def topic_of(text: str) -> int:
     scores = [len(re.findall(pat, text)) for _, pat in TOPICS]
     return max(range(len(TOPICS)), key=lambda i: scores[i]) if max(scores) else -1
-
-
-def roles_of(title: str) -> list[str]:
-    return heading_roles(title) or ["achievements"]
 
 
 def placement_lines(outline: Outline, width: int = 14) -> list[str]:

@@ -37,16 +37,6 @@ def render(name: str, **values: str) -> str:
         raise PromptError(_("提示词模板 {name}.md 格式有误：{error}", name=name, error=exc)) from None
 
 
-def variables(name: str) -> set[str]:
-    """The $names a template uses (for tests and for checking callers)."""
-    t = load_template(name)
-    return {
-        m.group("named") or m.group("braced")
-        for m in t.pattern.finditer(t.template)
-        if m.group("named") or m.group("braced")
-    }
-
-
 def instruction_texts() -> list[str]:
     """The fixed wording of the prompts (templates without their variables, and the role rules):
     text of these in a draft is an instruction the model wrote into it, not content."""

@@ -37,9 +37,7 @@ footer is placed so that its 14 pt line starts 7 mm below the type area (footer 
 from __future__ import annotations
 
 import math
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,8 +55,9 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
+from assistant.atomic import atomic_file
 from assistant.document import Block, DraftDoc, split_number, split_run_in
-from assistant.errors import AssistantError, InputError, UsageError
+from assistant.errors import InputError, UsageError
 from assistant.i18n import _
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -149,7 +148,8 @@ def export_docx(
     out = Path(out)
     _check_target(out, force)
     document = build_document(doc, char_grid=char_grid)
-    _save_atomic(document, out)
+    with atomic_file(out) as f:  # a failure never leaves a half-written file behind
+        document.save(f)
     return out
 
 
@@ -194,21 +194,6 @@ def _check_target(out: Path, force: bool) -> None:
         raise UsageError(_("{path} 已存在；如要覆盖，请加 --force", path=out))
     if not out.parent.is_dir():
         raise UsageError(_("无法写入 {path}：文件夹 {folder} 不存在", path=out, folder=out.parent))
-
-
-def _save_atomic(document: Document, out: Path) -> None:
-    """Save next to ``out`` and rename, so a failure never leaves a half-written file behind."""
-    tmp = out.parent / f".{out.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # mode honours umask
-        document.save(str(tmp))
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise AssistantError(_("无法写入 {path}：{reason}", path=out, reason=exc.strerror or exc)) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # --- document-level setup --------------------------------------------------------------------
