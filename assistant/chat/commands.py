@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.atomic import PRIVATE, write_atomic
 from assistant.chat.classify import Kind, classify_input, describe, fact_lines, resolve_units
 from assistant.chat.engine import OnEvent, Outcome, Repair, check_all, check_units, draft_units, revise_units
-from assistant.chat.files import PRIVATE, facts_markdown, parse_target, same_file, write_atomic
+from assistant.chat.files import facts_markdown, parse_target, same_file
 from assistant.chat.output import display_width
 from assistant.chat.session import ChatSession, Checkpoint
 from assistant.chat.state import section_id, where_is

@@ -15,12 +15,11 @@ from pathlib import Path
 import yaml
 
 # Named here too for chat/commands.py, which imports them from this module (until it imports assistant.atomic).
-from assistant.atomic import PRIVATE, write_atomic
 from assistant.draft.facts import META_KEYS, FactSheet
 from assistant.errors import UsageError
 from assistant.i18n import _
 
-__all__ = ["PRIVATE", "Target", "facts_markdown", "parse_target", "same_file", "write_atomic"]
+__all__ = ["Target", "facts_markdown", "parse_target", "same_file"]
 
 FORCE_FLAGS = ("--force", "-f")
 

@@ -394,7 +394,7 @@ def _run(job: Job, ctx: Context) -> JobResult:
 
 def _keep_partial(job: Job, exc: DraftInterrupted, ctx: Context) -> AssistantError:
     """Save what was drafted (when anything was) and say where, in the error to raise."""
-    from assistant.draft.run import write_atomic
+    from assistant.atomic import write_atomic
     from assistant.errors import AssistantError, Interrupted
 
     if not exc.drafted:  # nothing drafted yet: nothing to keep
@@ -444,7 +444,7 @@ def _event_printer(ctx: Context) -> OnEvent:
 
 
 def _write_draft(job: Job, text: str, ctx: Context) -> None:
-    from assistant.draft.run import write_atomic
+    from assistant.atomic import write_atomic
 
     if job.target is None:
         sys.stdout.write(text)
@@ -550,6 +550,6 @@ def outline_cmd(
 
 def _write_private(path: Path, text: str) -> None:
     """A facts file is private: mode 600."""
-    from assistant.draft.run import write_atomic
+    from assistant.atomic import write_atomic
 
     write_atomic(path, text, mode=0o600)

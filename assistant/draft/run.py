@@ -4,9 +4,7 @@ draft/service.py. Core code: no typer here."""
 
 from __future__ import annotations
 
-import os
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,18 +72,3 @@ def open_searcher(index: Path | None, embedder: str | None, *, build_default: bo
             raise
         say(_("警告：{problem}；这次起草不参考范文段落", problem=exc))
         return None
-
-
-def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
-    """Write via a temporary file and a rename: a reader never sees half a file. `mode` (e.g. 0o600
-    for a private facts file) is set before any byte is written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    if mode is None:
-        tmp.write_text(text, encoding="utf-8")
-    else:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, mode)  # whatever the umask
-    os.replace(tmp, path)
