@@ -10,8 +10,9 @@ from typing import Literal
 
 from assistant.draft.outline import Outline, Section
 from assistant.draft.pipeline import Unit, units_of
+from assistant.genre.figures import find_figures
+from assistant.genre.numbering import cn_to_int
 from assistant.i18n import _
-from assistant.numbering import cn_to_int
 from assistant.text import char_ngrams, containment
 
 Kind = Literal["facts", "instruction", "unclear"]
@@ -58,8 +59,6 @@ def fact_lines(text: str) -> list[str]:
 
 
 def _has_figure(text: str) -> bool:
-    from assistant.check.figures import find_figures
-
     return any(f.kind != "quote" for f in find_figures(text))
 
 

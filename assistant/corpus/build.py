@@ -10,7 +10,7 @@ from assistant.corpus.clean import find_placeholders
 from assistant.corpus.model import Chunk, Heading, Report
 from assistant.corpus.roles import PLAN_TURN, classify_sections, is_closing
 from assistant.corpus.segment import Segment, split_heading_text
-from assistant.numbering import number_token, point_offsets
+from assistant.genre.numbering import number_token, point_offsets
 from assistant.text import normalize_for_match
 
 MAX_CHUNK = 450  # characters; longer paragraphs are split at 一是/二是 boundaries

@@ -22,8 +22,9 @@ from assistant.corpus.loader import decode_bytes, normalize_newlines
 from assistant.corpus.roles import heading_roles
 from assistant.draft import meta as meta_words
 from assistant.errors import InputError
+from assistant.genre.figures import find_figures
+from assistant.genre.numbering import match_number
 from assistant.i18n import _
-from assistant.numbering import match_number
 
 META_KEYS = ("unit", "period", "topic", "title", "leader", "date", "signature")
 _DATE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
@@ -316,8 +317,6 @@ def classify_fact(text: str, previous: str = "achievements", period: str = "") -
 
 def _has_figure(text: str) -> bool:
     """A number to report, not counting those inside a quoted name (“班前十分钟”学习)."""
-    from assistant.check.figures import find_figures
-
     figs = find_figures(text)
     quotes = [(f.start, f.end) for f in figs if f.kind == "quote"]
     return any(f.kind != "quote" and not any(a <= f.start and f.end <= b for a, b in quotes) for f in figs)

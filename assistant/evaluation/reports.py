@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.check.fidelity import sentences_of
-from assistant.check.figures import find_figures
 from assistant.corpus.clean import PLACEHOLDER
 from assistant.corpus.model import Report
 from assistant.corpus.segment import split_heading_text
 from assistant.draft.facts import Fact
 from assistant.draft.outline import Section
-from assistant.numbering import match_number
+from assistant.genre.figures import find_figures
+from assistant.genre.numbering import match_number
 
 
 @dataclass
