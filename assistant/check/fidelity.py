@@ -182,7 +182,7 @@ class DraftLine:
 
 def draft_lines(markdown: str, part_roles: dict[str, list[str]] | None = None) -> list[DraftLine]:
     """Non-empty lines of a Markdown draft without HTML comments, each with the part it sits in."""
-    from assistant.corpus.roles import heading_roles
+    from assistant.genre.roles import heading_roles
 
     text = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group().count("\n"), markdown, flags=re.S)
     out: list[DraftLine] = []

@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 
 from assistant.corpus.clean import find_placeholders
 from assistant.corpus.model import Chunk, Heading, Report
-from assistant.corpus.roles import PLAN_TURN, classify_sections, is_closing
 from assistant.corpus.segment import Segment, split_heading_text
 from assistant.genre.numbering import number_token, point_offsets
+from assistant.genre.roles import (
+    MERGED_PLAN_HEADING,
+    MERGED_PLAN_START,
+    PLAN_TURN,
+    classify_sections,
+    is_closing,
+)
 from assistant.text import normalize_for_match
 
 MAX_CHUNK = 450  # characters; longer paragraphs are split at 一是/二是 boundaries
@@ -174,7 +180,7 @@ def _is_signature(text: str) -> bool:
 
 def _unit_role(text: str, section_roles: list[str], turned: bool) -> tuple[str, bool]:
     if section_roles == ["problems", "plans"]:
-        turned = turned or bool(re.match(r"\s*(下一步|下步|今后|下阶段|针对|我们将|将)", text))
+        turned = turned or bool(MERGED_PLAN_START.match(text))
         return ("plans" if turned else "problems"), turned
     return (section_roles[0] if section_roles else "other"), turned
 
@@ -283,9 +289,7 @@ def _chunks(report: Report, root: Node) -> list[Chunk]:
                 emit(ps, pe, path, role, flags | ({"split"} if len(pieces) > 1 else set()))
         for c in node.children:
             assert c.heading is not None
-            if section_roles == ["problems", "plans"] and re.search(
-                r"下一步|下步|打算|措施|今后", c.heading.text
-            ):
+            if section_roles == ["problems", "plans"] and MERGED_PLAN_HEADING.search(c.heading.text):
                 turned_parts.add(id(top))
             walk(c, path + [c.heading.text], top if node.heading else None)
 
