@@ -14,10 +14,10 @@ from assistant.check.coverage import body_sentences, done_written_as_plan, locat
 from assistant.check.particulars import Particular, extract, normalise
 from assistant.check.rules import TextIndex, copied_spans, leaked_spans, self_count_mismatches
 from assistant.check.trace import Tracer
-from assistant.corpus.clean import is_noise_line
 from assistant.genre.chatter import chatter_lines
 from assistant.genre.claims import find_claims, is_supported
 from assistant.genre.figures import Figure, find_figures
+from assistant.genre.noise import is_noise_line
 from assistant.genre.placeholders import find_slots
 from assistant.i18n import N_, _
 from assistant.text import char_ngrams, containment

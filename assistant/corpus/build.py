@@ -6,10 +6,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant.corpus.clean import find_placeholders
 from assistant.corpus.model import Chunk, Heading, Report
 from assistant.corpus.segment import Segment, split_heading_text
 from assistant.genre.numbering import number_token, point_offsets
+from assistant.genre.placeholders import find_masks
 from assistant.genre.roles import (
     MERGED_PLAN_HEADING,
     MERGED_PLAN_START,
@@ -132,7 +132,7 @@ def _finish_tree(report: Report, root: Node) -> None:
         _propagate(n)
     report.headings = [n.heading for n in tops if n.heading]
     report.chunks = _chunks(report, root)
-    if any(c.has_placeholders for c in report.chunks) or find_placeholders(report.title):
+    if any(c.has_placeholders for c in report.chunks) or find_masks(report.title):
         report.flags.append("has_placeholders")
     if any("truncated" in c.flags for c in report.chunks):
         report.flags.append("truncated")
@@ -193,7 +193,7 @@ def _chunks(report: Report, root: Node) -> list[Chunk]:
         if not text:
             return
         fl = set(flags)
-        if find_placeholders(text):
+        if find_masks(text):
             fl.add("has_placeholders")
         chunks.append(
             Chunk(

@@ -10,9 +10,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from assistant.corpus.clean import find_placeholders
 from assistant.draft.facts import FactSheet
 from assistant.genre.figures import find_figures
+from assistant.genre.placeholders import find_masks as find_placeholders
 
 _GENERIC = re.compile(r"^[\u4e00-\u9fff、及和与]{4,12}$")
 _UNIT_WORDS = re.compile(r"[市县区镇乡村局委办院校司]|社区|街道|园区|党支部|党委|党组")
