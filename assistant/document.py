@@ -147,8 +147,8 @@ class DraftDoc:
 
 def split_number(text: str) -> tuple[int, str, str] | None:
     """(level, number token, rest) when text starts with a heading numbering token, else None.
-    The one recogniser of GB/T 9704 numbering and its variants lives in assistant.numbering."""
-    from assistant.numbering import match_number
+    The one recogniser of GB/T 9704 numbering and its variants lives in assistant.genre.numbering."""
+    from assistant.genre.numbering import match_number
 
     num = match_number(text)
     return (num.level, num.token, num.rest) if num is not None else None

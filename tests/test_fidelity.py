@@ -7,10 +7,10 @@ import re
 import pytest
 
 from assistant.check.fidelity import check_draft
-from assistant.check.figures import find_figures
 from assistant.draft.facts import parse_facts
 from assistant.draft.offline import draft_offline
 from assistant.draft.outline import build_outline
+from assistant.genre.figures import find_figures
 
 FACTS = parse_facts(
     """---

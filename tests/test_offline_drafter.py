@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from assistant.check.fidelity import check_draft
-from assistant.check.figures import allowed_values, find_figures, is_allowed
+from assistant.check.figures import allowed_values, is_allowed
 from assistant.corpus import parse_paths
 from assistant.document import parse_draft
 from assistant.draft.facts import load_facts
 from assistant.draft.offline import draft_offline
 from assistant.draft.outline import build_outline
+from assistant.genre.figures import find_figures
 from tests.helpers import CORPUS, EXAMPLES, REPO
 
 FACT_FILES = sorted(

@@ -10,8 +10,10 @@ from typing import Literal
 
 from assistant.draft.outline import Outline, Section
 from assistant.draft.pipeline import Unit, units_of
+from assistant.genre.figures import find_figures
+from assistant.genre.numbering import cn_to_int
+from assistant.genre.roles import FIGURE_FREE_FACT, ROLE_REFERENCE
 from assistant.i18n import _
-from assistant.numbering import cn_to_int
 from assistant.text import char_ngrams, containment
 
 Kind = Literal["facts", "instruction", "unclear"]
@@ -30,11 +32,6 @@ _SECTION_REF = re.compile(
     rf"第{_NUM}(?:部分|节|点|段|条)|[（(][一二三四五六七八九十]+[）)]|(?:问题|成效|成绩|打算|措施|做法|计划|导语|开头|结尾)部分|"
     r"这一?(?:节|段|部分)|全文|标题"
 )
-_FIGURE_FREE_FACT = re.compile(
-    r"开展|召开|举办|组织|完成|发布|处置|签订|印发|参加|建成|设立|评选|走访|推送|清查|下架|宣讲|检查|整改|慰问|上线|"
-    r"不足|薄弱|欠缺|不够|缺少|缺乏|偏低|老化|滞后|有待|短板|差距|不到位|"
-    r"^(?:下一步|下半年|下季度|明年|今后|计划|拟|将|力争|争取)"
-)
 
 
 def classify_input(text: str) -> Kind:
@@ -48,7 +45,7 @@ def classify_input(text: str) -> Kind:
     has_figure = _has_figure(text)
     if _WEAK.search(text) and (_SECTION_REF.search(text) or not has_figure):
         return "instruction"
-    if has_figure or _FIGURE_FREE_FACT.search(text):
+    if has_figure or FIGURE_FREE_FACT.search(text):
         return "facts"
     return "unclear"
 
@@ -58,18 +55,10 @@ def fact_lines(text: str) -> list[str]:
 
 
 def _has_figure(text: str) -> bool:
-    from assistant.check.figures import find_figures
-
     return any(f.kind != "quote" for f in find_figures(text))
 
 
 # --- which section ---------------------------------------------------------------------------
-
-_ROLE_WORDS = [
-    ("problems", re.compile(r"问题|不足|短板")),
-    ("plans", re.compile(r"打算|下一步|措施|计划|思路")),
-    ("achievements", re.compile(r"成效|成绩|做法|开展情况|工作开展|亮点")),
-]
 
 
 def resolve_units(text: str, outline: Outline) -> list[Unit]:
@@ -111,7 +100,7 @@ def resolve_section(text: str, outline: Outline) -> Section | None:
     by_title = _by_title(text, outline)
     if by_title is not None:
         return by_title
-    for role, pattern in _ROLE_WORDS:
+    for role, pattern in ROLE_REFERENCE:
         if pattern.search(text):
             found = next((p for p in parts if role in p.roles), None)
             if found is not None:

@@ -12,13 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.check.coverage import body_sentences, done_written_as_plan, locate_facts, plan_written_as_done
-from assistant.check.figures import Figure, find_figures
 from assistant.check.particulars import Particular, extract, normalise
 from assistant.check.rules import TextIndex, copied_spans, leaked_spans, self_count_mismatches
 from assistant.check.trace import Tracer
-from assistant.corpus.clean import is_noise_line
 from assistant.genre.chatter import chatter_lines
 from assistant.genre.claims import find_claims, is_supported
+from assistant.genre.figures import Figure, find_figures
+from assistant.genre.noise import is_noise_line
 from assistant.genre.placeholders import find_slots
 from assistant.i18n import N_, _
 from assistant.text import char_ngrams, containment
@@ -185,7 +185,7 @@ class DraftLine:
 
 def draft_lines(markdown: str, part_roles: dict[str, list[str]] | None = None) -> list[DraftLine]:
     """Non-empty lines of a Markdown draft without HTML comments, each with the part it sits in."""
-    from assistant.corpus.roles import heading_roles
+    from assistant.genre.roles import heading_roles
 
     text = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group().count("\n"), markdown, flags=re.S)
     out: list[DraftLine] = []

@@ -6,11 +6,17 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant.corpus.clean import find_placeholders
 from assistant.corpus.model import Chunk, Heading, Report
-from assistant.corpus.roles import PLAN_TURN, classify_sections, is_closing
 from assistant.corpus.segment import Segment, split_heading_text
-from assistant.numbering import number_token, point_offsets
+from assistant.genre.numbering import number_token, point_offsets
+from assistant.genre.placeholders import find_masks
+from assistant.genre.roles import (
+    MERGED_PLAN_HEADING,
+    MERGED_PLAN_START,
+    PLAN_TURN,
+    classify_sections,
+    is_closing,
+)
 from assistant.text import normalize_for_match
 
 MAX_CHUNK = 450  # characters; longer paragraphs are split at 一是/二是 boundaries
@@ -126,7 +132,7 @@ def _finish_tree(report: Report, root: Node) -> None:
         _propagate(n)
     report.headings = [n.heading for n in tops if n.heading]
     report.chunks = _chunks(report, root)
-    if any(c.has_placeholders for c in report.chunks) or find_placeholders(report.title):
+    if any(c.has_placeholders for c in report.chunks) or find_masks(report.title):
         report.flags.append("has_placeholders")
     if any("truncated" in c.flags for c in report.chunks):
         report.flags.append("truncated")
@@ -174,7 +180,7 @@ def _is_signature(text: str) -> bool:
 
 def _unit_role(text: str, section_roles: list[str], turned: bool) -> tuple[str, bool]:
     if section_roles == ["problems", "plans"]:
-        turned = turned or bool(re.match(r"\s*(下一步|下步|今后|下阶段|针对|我们将|将)", text))
+        turned = turned or bool(MERGED_PLAN_START.match(text))
         return ("plans" if turned else "problems"), turned
     return (section_roles[0] if section_roles else "other"), turned
 
@@ -187,7 +193,7 @@ def _chunks(report: Report, root: Node) -> list[Chunk]:
         if not text:
             return
         fl = set(flags)
-        if find_placeholders(text):
+        if find_masks(text):
             fl.add("has_placeholders")
         chunks.append(
             Chunk(
@@ -283,9 +289,7 @@ def _chunks(report: Report, root: Node) -> list[Chunk]:
                 emit(ps, pe, path, role, flags | ({"split"} if len(pieces) > 1 else set()))
         for c in node.children:
             assert c.heading is not None
-            if section_roles == ["problems", "plans"] and re.search(
-                r"下一步|下步|打算|措施|今后", c.heading.text
-            ):
+            if section_roles == ["problems", "plans"] and MERGED_PLAN_HEADING.search(c.heading.text):
                 turned_parts.add(id(top))
             walk(c, path + [c.heading.text], top if node.heading else None)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ROLES = ("opening", "achievements", "problems", "plans", "closing", "other")
-
 
 @dataclass
 class Heading:

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.corpus.clean import CleanLine
-from assistant.corpus.roles import is_closing, looks_like_opening
-from assistant.numbering import Numbered, match_number, starts_with_point
+from assistant.genre.numbering import Numbered, match_number, starts_with_point
+from assistant.genre.roles import is_closing, looks_like_opening
 
 _MARKER = re.compile(r"^第\s*([一二三四五六七八九十百零〇\d]+)\s*[篇章]\s*[:：.、]?\s*(.*)$")
 _TITLE_END = re.compile(r"(总结|汇报|报告|讲话|发言|述职|材料|情况|要点|计划|方案|小结|综述|摘要)[”」》]?$")

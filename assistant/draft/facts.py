@@ -19,52 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from assistant.corpus.loader import decode_bytes, normalize_newlines
-from assistant.corpus.roles import heading_roles
 from assistant.draft import meta as meta_words
 from assistant.errors import InputError
+from assistant.genre.numbering import match_number
+from assistant.genre.roles import classify_fact, heading_roles
 from assistant.i18n import _
-from assistant.numbering import match_number
 
 META_KEYS = ("unit", "period", "topic", "title", "leader", "date", "signature")
 _DATE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-
-# Problems: strong cue words, and a shortcoming stated at the end of a clause (内容少, 阅读量低).
-_PROBLEM_CUE = re.compile(
-    r"不足|问题|薄弱|欠缺|不够|缺少|缺乏|偏低|偏大|偏少|老化|滞后|单一|有待|短板|差距|盲区|漏洞|隐患|较弱|"
-    r"力量弱|没有专职|仅|只有|难以|较难|困难|不平衡|参差不齐|难度大|压力大|流动性大|"
-    r"不(?:强|高|多|紧|深|实|细|严|广|全|畅|够|足|明显|到位|及时|规范|主动|充分|健全|完善|积极|均衡)|"
-    r"有[^，。；]{1,10}现象|^存在|"
-    r"(?<![降减压])低(?=[，。；,;]|$)|(?<![缩])短(?=[，。；,;]|$)|(?<![减缺])少(?=[，。；,;]|$)|"
-    r"弱(?=[，。；,;]|$)|慢(?=[，。；,;]|$)|(?<![偏误出落温时])差(?=[，。；,;]|$)|"
-    r"难(?:[\u4e00-\u9fff]{1,2})(?=[，。；,;]|$)"
-)
-_PROBLEM_START = re.compile(r"^(少数|部分|个别|有的|一些|极少数)")
-# Words that look like problems in a report of work done: 发现问题9个，已整改7个; 走访困难职工.
-_DONE_PROBLEM = re.compile(
-    r"(?:发现|排查|查找|查摆|梳理|整改|整治|消除|解决|处置|化解|收集|征集|反馈|督办)[^，。；]{0,12}?(?:问题|隐患)"
-    r"|(?:补齐|弥补|补强|补足|破解|克服)[^，。；]{0,8}?(?:短板|不足|弱项|难题|困难)"
-    r"|不实(?=信息|言论|报道|内容|消息|舆情)"
-    r"|问题[^，。；]{0,8}?(?:已|全部|均已)?(?:整改|解决|销号)"
-    r"|(?:风险|隐患|问题)[^，。；]{0,2}(?:排查|整改|治理|清零|销号)|排查[^，。；]{0,6}(?:隐患|风险)"
-    r"|困难(?:职工|群众|党员|家庭|户|学生|老人|人员|群体|老党员|员工)|克服[^，。；]{0,4}困难|帮扶|排忧解难"
-)
-# Plans: a plan word at the start, or anywhere for the unmistakable ones. 下半年 is only a plan in
-# a report of the first half of a year (in a yearly report it is work done).
-_PLAN_START = re.compile(
-    r"^(下一步|下步|下季度|下阶段|下一阶段|明年|今后|计划|拟|将|准备|力争|争取|年底前|\d{4}年将|"
-    r"(?:\d{1,2}月|下月|近期)(?:起|份|底前|中旬|下旬|上旬)?将)"
-)
-_PLAN_CUE = re.compile(
-    r"下一步|下季度|下阶段|下一阶段|明年|将于|将进一步|将继续|计划|拟于|打算|力争|争取|不少于|确保全年"
-)
-_FIRST_HALF = re.compile(r"上半年|第[一二]季度|[一二]季度|1[-—至~到]6月|一至六月")
-# 完成…计划 reports a plan carried out.
-_DONE_PLAN = re.compile(r"完成[^，。；]{0,12}计划|计划内")
-# A recurring commitment (每月巡查一次, 每半年培训一次) is a rule to set up, not a figure to report.
-_FREQUENCY = re.compile(r"每[^，。；\d]{0,4}(?:\d+|[一二两三四五六七八九十]+)[次期场轮回]")
-_DONE_CUE = re.compile(
-    r"开展|组织|召开|举办|完成|发布|处置|签订|印发|累计|共|参加|参与|建成|设立|评选|走访|推送|已|清查|下架|发稿|研究"
-)
 
 
 @dataclass
@@ -294,48 +256,6 @@ def _title_line(lines: list[str], start: int, meta: dict[str, str], sources: dic
 def _strip_number(heading: str) -> str:
     num = match_number(heading)
     return num.rest if num else heading
-
-
-def classify_fact(text: str, previous: str = "achievements", period: str = "") -> str:
-    """Role of a fact with no heading, from its cue words; a fact with none follows its neighbour
-    (writers list work done, then problems, then plans: a neutral line after those is a plan)."""
-    if _is_plan(text, period):
-        return "plans"
-    years = [int(y) for y in re.findall(r"(20\d{2})年", period)]
-    if years and any(int(y) > max(years) for y in re.findall(r"(20\d{2})年", text)):
-        return "plans"  # a year after the report's period is a plan
-    if _is_problem(text):
-        return "problems"
-    has_figure = _has_figure(_FREQUENCY.sub("", text))
-    if previous in ("problems", "plans") and not has_figure:
-        return "plans"  # past the problems, a line with no figure to report is a step to take
-    if _DONE_CUE.search(text) or has_figure:
-        return "achievements"
-    return "plans" if previous in ("problems", "plans") else "achievements"
-
-
-def _has_figure(text: str) -> bool:
-    """A number to report, not counting those inside a quoted name (“班前十分钟”学习)."""
-    from assistant.check.figures import find_figures
-
-    figs = find_figures(text)
-    quotes = [(f.start, f.end) for f in figs if f.kind == "quote"]
-    return any(f.kind != "quote" and not any(a <= f.start and f.end <= b for a, b in quotes) for f in figs)
-
-
-def _is_plan(text: str, period: str) -> bool:
-    if re.match(r"^下半年", text) or re.search(r"下半年(?:将|要|继续|计划)", text):
-        return not period or bool(_FIRST_HALF.search(period))
-    if _PLAN_START.match(text):
-        return True
-    return bool(_PLAN_CUE.search(_DONE_PLAN.sub("", text)))
-
-
-def _is_problem(text: str) -> bool:
-    bare = _DONE_PROBLEM.sub("，", text)
-    if _PROBLEM_START.match(bare):
-        return True
-    return bool(_PROBLEM_CUE.search(bare))
 
 
 def _assign_roles(parts: list[FactPart], period: str = "") -> None:

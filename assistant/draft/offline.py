@@ -10,7 +10,7 @@ import re
 
 from assistant.draft.facts import Fact, FactSheet
 from assistant.draft.outline import Outline, Section
-from assistant.numbering import int_to_cn
+from assistant.genre.numbering import int_to_cn
 
 OFFLINE_NOTE = (
     "<!-- 离线草稿：未配置语言模型，本稿由事实直接组织成文，未作润色。配置 OPENAI_BASE_URL 后可逐节润色。 -->"

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.corpus.loader import decode_bytes, normalize_newlines
-from assistant.corpus.roles import classify_sections
 from assistant.draft.facts import Fact, FactSheet
 from assistant.errors import InputError
+from assistant.genre.numbering import match_number, number_token
+from assistant.genre.roles import classify_sections
 from assistant.i18n import N_, _
-from assistant.numbering import match_number, number_token
 from assistant.text import char_ngrams, jaccard
 
 ROLE_NAMES = {

@@ -9,10 +9,10 @@ import json
 import re
 from typing import Any
 
-from assistant.check.figures import find_figures
 from assistant.draft.outline import Outline, Section
 from assistant.draft.pipeline import unmarked
 from assistant.draft.prompts import render
+from assistant.genre.figures import find_figures
 from assistant.i18n import _
 
 

@@ -10,9 +10,9 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from assistant.check.figures import find_figures
-from assistant.corpus.clean import find_placeholders
 from assistant.draft.facts import FactSheet
+from assistant.genre.figures import find_figures
+from assistant.genre.placeholders import find_masks as find_placeholders
 
 if TYPE_CHECKING:
     from assistant.draft.retriever import Retriever

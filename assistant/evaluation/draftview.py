@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.document import Block, DraftDoc, parse_draft, split_number, split_run_in
-from assistant.numbering import cn_to_int, match_number
+from assistant.genre.numbering import cn_to_int, match_number
 
 _OFFICIAL_SHAPE = {1: "N、", 2: "（N）", 3: "N.", 4: "（N）"}
 

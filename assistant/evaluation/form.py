@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.corpus.clean import is_noise_line
 from assistant.evaluation.draftview import DraftView
 from assistant.evaluation.scoring import CheckResult, Finding, penalised
+from assistant.genre.noise import is_noise_line
 from assistant.i18n import _
 
 # The issuing unit's kind, as titles name it (县财政局党组, 滨江社区, 市水务集团有限公司…).

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.check.figures import allowed_values
 from assistant.evaluation.reports import DBlock, Original, line_of, strip_sentence
-from assistant.numbering import match_number, number_token
+from assistant.genre.numbering import match_number, number_token
 
 
 @dataclass

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.check.fidelity import sentences_of
-from assistant.check.figures import find_figures
-from assistant.corpus.clean import PLACEHOLDER
 from assistant.corpus.model import Report
 from assistant.corpus.segment import split_heading_text
 from assistant.draft.facts import Fact
 from assistant.draft.outline import Section
-from assistant.numbering import match_number
+from assistant.genre.figures import find_figures
+from assistant.genre.numbering import match_number
+from assistant.genre.placeholders import MASK
 
 
 @dataclass
@@ -132,7 +132,7 @@ def derive_facts(blocks: list[DBlock], report: Report) -> DerivedFacts:
         for s in sentences_of(b.text):
             s = s.strip()
             # Numbers, percentages, dates; a masked one (202_年) is no particular anyone can check.
-            if any(f.kind != "quote" for f in find_figures(s)) and not PLACEHOLDER.search(s):
+            if any(f.kind != "quote" for f in find_figures(s)) and not MASK.search(s):
                 role = b.role if b.role in ("achievements", "problems", "plans") else "other"
                 facts.append(Fact(f"F{len(facts) + 1}", s, line_of(i), role, ""))
     return DerivedFacts(facts, report.text.split("\n"), {"title": report.title} if report.title else {})

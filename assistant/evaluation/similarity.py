@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.numbering import match_number
+from assistant.genre.numbering import match_number
 
 Matrix = list[list[float]]
 

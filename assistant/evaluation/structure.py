@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.corpus.roles import classify_sections
 from assistant.draft.outline import Section
 from assistant.evaluation.draftview import DraftView, Heading
 from assistant.evaluation.scoring import CheckResult, Finding, penalised
 from assistant.evaluation.similarity import Similarity, bigram_matrix, soft_recall_precision
+from assistant.genre.numbering import number_token, starts_with_point
+from assistant.genre.roles import classify_sections
 from assistant.i18n import _
-from assistant.numbering import number_token, starts_with_point
 
 ROLE_BONUS = 0.5  # a draft part that does the same job (role) as a target part is half-way a match
 PART_MATCH = 0.5  # pair score needed: the same role, or a clearly similar heading

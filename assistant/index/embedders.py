@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.errors import AssistantError, UsageError
+from assistant.genre.roles import ROLES
 from assistant.i18n import _
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int], None]  # called with the number of texts just embedded
 
 DEFAULT_EMBEDDER = "e5-small"
-ROLES_ALLOWED = ("opening", "achievements", "problems", "plans", "closing", "other")
+ROLES_ALLOWED = ROLES  # the --role filter accepts every role of the genre
 
 
 class Embedder(Protocol):
