@@ -173,6 +173,7 @@ def test_revision_context_fits_the_budget_dropping_old_turns_first_never_the_fac
 # --- the real REPL through a pipe ------------------------------------------------------------
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: Path) -> None:
     editor = tmp_path / "editor.py"
     editor.write_text(
@@ -252,6 +253,7 @@ def test_offline_chat_script(tmp_path: Path, lexical_index: Path, isolated_env: 
     ), listing.stdout
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_chat_with_a_model_script(
     fake_llm: Any, tmp_path: Path, lexical_index: Path, isolated_env: Path
 ) -> None:
@@ -356,6 +358,7 @@ def test_outline_file_one_section_and_regen(tmp_path: Path, lexical_index: Path,
     ]
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_new_session_needs_facts_and_flags_are_checked(tmp_path: Path, lexical_index: Path) -> None:
     env = chat_env(lexical_index)
     res = run_chat(["--continue"], [], env, tmp_path)

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.test_chat import FACTS, REVISED_MARK, chat_env, run_chat, versions, writer
 from tests.test_draft_online import section_facts
 
@@ -18,6 +20,8 @@ DUTY_FACT = "党工委会议专题研究意识形态工作2次"  # the first fac
 DUTY = "（一）落实责任制"
 INVENTED_FIGURE = "开展谈心谈话36次。"
 INVENTED_HONOUR = "园区荣获市级先进集体。"
+pytestmark = pytest.mark.slow  # chat sessions with repair rounds through the fake endpoint
+
 REPAIR_MARK = "【发现的问题】"  # only prompts/repair.md has it
 REVISE_MARK = "【用户的修改要求】"  # only prompts/revise.md has it
 

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 
 def run(args: list[str], home: Path, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
@@ -25,6 +27,7 @@ def run(args: list[str], home: Path, stdin: str = "", **extra_env: str) -> subpr
     )
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_set_show_and_models(tmp_path: Path, fake_llm: Any) -> None:
     res = run(
         ["config", "set", "--base-url", fake_llm.base_url, "--model", "fake-model", "--api-key", "-"],

@@ -61,6 +61,7 @@ def test_several_facts_files_concurrently(tmp_path: Path, lexical_index: Path) -
     assert "县第一中学党总支" in (folder / "school-2024h1.draft.md").read_text("utf-8")
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_strict_fails_when_the_check_finds_problems(tmp_path: Path, lexical_index: Path) -> None:
     outline = tmp_path / "outline.txt"
     outline.write_text(

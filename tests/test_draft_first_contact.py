@@ -340,6 +340,7 @@ def test_a_word_file_through_stdin(tmp_path: Path, lexical_index: Path) -> None:
     assert "存在的问题" in out(res)
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_exit_codes(tmp_path: Path, lexical_index: Path) -> None:
     for command in ("draft", "outline"):
         res = run([command, "missing.txt"], tmp_path, lexical_index)

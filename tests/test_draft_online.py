@@ -156,6 +156,7 @@ def test_cli_401_gives_one_clear_line_without_the_key(
     assert not list(FACTS.parent.glob("*.partial*"))
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_cli_server_errors_save_the_partial_draft(fake_llm: Any, lexical_index: Path, tmp_path: Path) -> None:
     fake_llm.responder = honest
     fake_llm.queue(reply=FIRST)
@@ -184,6 +185,7 @@ def test_cli_429_with_retry_after_is_honoured(fake_llm: Any, lexical_index: Path
     assert "未发现问题" in res.stderr
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_the_key_never_reaches_the_log_or_outputs(
     fake_llm: Any, lexical_index: Path, tmp_path: Path, isolated_env: Path
 ) -> None:

@@ -234,6 +234,7 @@ def test_validation_on_real_reports_every_defect_lowers_the_score_and_is_named()
     assert elapsed < 20
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_eval_run_offline_scores_every_case_high() -> None:
     """The offline drafts follow the facts' outline by construction. 03 and 11 (plain .txt facts)
     lose a little on headings: the drafter proposes topic subsections the expected outline has not."""
@@ -258,6 +259,7 @@ def test_eval_run_offline_scores_every_case_high() -> None:
     assert table.returncode == 0 and "平均" in table.stdout and "01-county-bureau" in table.stdout
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_eval_check_cli(tmp_path: Path) -> None:
     facts = tmp_path / "facts.md"
     facts.write_text(FACTS, "utf-8")
@@ -294,6 +296,7 @@ def test_embedder_similarity_gives_full_recall_for_identical_headings() -> None:
     assert soft_recall_precision(heads, heads[:2], sim)[0] < 1
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_eval_run_openai_drafts_through_the_configured_endpoint(fake_llm: Any, tmp_path: Path) -> None:
     """The usual env (OPENAI_BASE_URL, ASSISTANT_MODEL) reaches llm.make_backend; a figure the model
     keeps inventing, repair or not, is caught by the fidelity check at its line."""

@@ -306,6 +306,7 @@ def test_cli_exports_and_reports_the_path(tmp_path: Path) -> None:
     assert (tmp_path / "draft.docx").exists()
 
 
+@pytest.mark.slow  # an end-to-end run of the CLI (> 1.4 s)
 def test_cli_errors(tmp_path: Path) -> None:
     missing = _cli("missing.md", "-o", "out.docx", cwd=tmp_path)
     assert missing.returncode == 3 and "missing.md" in missing.stderr and missing.stderr.startswith("错误：")
