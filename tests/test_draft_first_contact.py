@@ -367,7 +367,14 @@ def test_english_on_request(tmp_path: Path, lexical_index: Path) -> None:
 # --- Ctrl-C ------------------------------------------------------------------------------------
 
 
-def _interrupt_after(server: Any, requests: int, args: list[str], cwd: Path, index: Path) -> tuple[int, str]:
+def _interrupt_after(
+    server: Any,
+    requests: int,
+    args: list[str],
+    cwd: Path,
+    index: Path,
+    ready: Any = None,  # Callable[[], bool]: press Ctrl-C once it holds, instead of counting requests
+) -> tuple[int, str]:
     """Run `assistant draft`, press Ctrl-C once the server holds request number `requests`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     env.update(
@@ -390,9 +397,13 @@ def _interrupt_after(server: Any, requests: int, args: list[str], cwd: Path, ind
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
-    while len(server.chat_requests) < requests and time.monotonic() < deadline and proc.poll() is None:
+    done = ready or (lambda: len(server.chat_requests) >= requests)
+    while not done() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
-    assert len(server.chat_requests) == requests, proc.communicate(timeout=10)
+    if ready is None:
+        assert len(server.chat_requests) == requests, proc.communicate(timeout=10)
+    else:
+        assert ready(), proc.communicate(timeout=10)
     time.sleep(0.3)  # the request is being waited for
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=30)
@@ -462,8 +473,19 @@ def test_ctrl_c_with_several_jobs_keeps_every_partial_draft(
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_bytes(PARK.read_bytes())
     folder = tmp_path / "out"
+
+    def both_streaming_the_second_section() -> bool:
+        second = [r for r in fake_llm.chat_requests if "【本节】（二）" in r.body["messages"][-1]["content"]]
+        return len(second) == 2
+
     rc, stderr = _interrupt_after(
-        fake_llm, 4, ["a.md", "b.md", "--jobs", "2", "-o", str(folder)], tmp_path, lexical_index
+        fake_llm,
+        4,
+        # no repair rounds: the requests are the sections' own, whatever the check finds
+        ["a.md", "b.md", "--jobs", "2", "-o", str(folder), "--repair-rounds", "0"],
+        tmp_path,
+        lexical_index,
+        ready=both_streaming_the_second_section,
     )
     assert rc == 130, stderr
     assert "Traceback" not in stderr
