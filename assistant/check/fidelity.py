@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.check.coverage import body_sentences, done_written_as_plan, locate_facts, plan_written_as_done
 from assistant.check.particulars import Particular, extract, normalise
-from assistant.check.rules import TextIndex, copied_spans, leaked_spans, self_count_mismatches
+from assistant.check.rules import COPY_MIN, LEAK_MIN, TextIndex, index_of, self_count_mismatches, shared_spans
 from assistant.check.trace import Tracer
 from assistant.genre.chatter import chatter_lines
 from assistant.genre.claims import find_claims, is_supported
@@ -25,7 +25,6 @@ from assistant.text import char_ngrams, containment
 
 NOISE_LINE_MAX = 300  # web noise is a short line (navigation, copyright); a long line is text
 FINDINGS_PER_LINE = 20  # of one kind: past that, one finding says how many more there are
-COPY_MIN = 20  # characters shared verbatim with an example paragraph that count as copying
 # How much of a fact's wording (figures aside) a sentence must share to be named as its source.
 NEAREST_FACT_MIN = 0.4
 
@@ -232,7 +231,13 @@ def check_draft(
     run.self_counts()
     run.coverage()
     body = [dl.text for dl in run.body]
-    for span in copied_spans(body, TextIndex(references or []), fact_index):
+    copied, leaked = shared_spans(
+        body,
+        fact_index,
+        (index_of(tuple(references or [])), COPY_MIN),
+        (index_of(tuple(instructions or [])), LEAK_MIN),
+    )
+    for span in copied:
         dl = run.body[span.line]
         run.add(
             "copied",
@@ -240,7 +245,7 @@ def check_draft(
             dl,
             span.text,
         )
-    for span in leaked_spans(body, TextIndex(instructions or []), fact_index):
+    for span in leaked:
         dl = run.body[span.line]
         run.add(
             "prompt_leak",
@@ -435,25 +440,12 @@ class _Run:
                     sentence=quoted(loc.text.strip()),
                 )
                 self.add("misplaced_fact", message, dl, fact.text, fact=fact.id)
-            elif fact.role == "plans":
-                done = plan_written_as_done(fact.text, loc)
-                if done:
-                    message = _(
-                        "计划写成了已完成（{words}）：{sentence}；事实是{fact}",
-                        words=done,
-                        sentence=quoted(loc.text.strip()),
-                        fact=quoted(fact.text),
-                    )
-                    self.add("plan_as_done", message, dl, loc.text.strip(), fact=fact.id)
-            elif fact.role == "achievements":
-                planned = done_written_as_plan(fact.text, loc)
-                if planned:
-                    message = _(
-                        "已做的事写成了计划（{words}）：{sentence}；事实是{fact}",
-                        words=planned,
-                        sentence=quoted(loc.text.strip()),
-                        fact=quoted(fact.text),
-                    )
+            elif fact.role in _TENSE_CHECKS:
+                written_as, template = _TENSE_CHECKS[fact.role]
+                words = written_as(fact.text, loc)
+                if words:
+                    sentence = quoted(loc.text.strip())
+                    message = _(template, words=words, sentence=sentence, fact=quoted(fact.text))
                     self.add("plan_as_done", message, dl, loc.text.strip(), fact=fact.id)
 
     # 6. Sections left empty.
@@ -470,6 +462,13 @@ class _Run:
                     else _("有一部分没有对应的事实，留空待补充")
                 )
                 self.findings.append(Finding("empty_section", message, n, section=heading))
+
+
+# A plan written as done, or a thing done written as a plan: what to look for, and how to say it.
+_TENSE_CHECKS = {
+    "plans": (plan_written_as_done, N_("计划写成了已完成（{words}）：{sentence}；事实是{fact}")),
+    "achievements": (done_written_as_plan, N_("已做的事写成了计划（{words}）：{sentence}；事实是{fact}")),
+}
 
 
 def _is_part_heading(dl: DraftLine) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.check.particulars import normalise, self_counts
 from assistant.genre.numerals import parse_number
@@ -60,6 +61,12 @@ class TextIndex:
         return runs
 
 
+@lru_cache(maxsize=32)
+def index_of(texts: tuple[str, ...]) -> TextIndex:
+    """The n-gram index of texts, built once: every section check of a draft shares the prompts' wording."""
+    return TextIndex(list(texts))
+
+
 def fact_mask(line: str, facts: TextIndex, k: int = _GRAM) -> set[int]:
     """Positions of line (whitespace removed) covered by the user's own fact text or a stock formula:
     those are the user's words or everyone's, never a copy."""
@@ -74,20 +81,16 @@ def fact_mask(line: str, facts: TextIndex, k: int = _GRAM) -> set[int]:
     return masked
 
 
-def copied_spans(lines: list[str], references: TextIndex, facts: TextIndex) -> list[Span]:
-    out = []
+def shared_spans(lines: list[str], facts: TextIndex, *against: tuple[TextIndex, int]) -> list[list[Span]]:
+    """For each (index, minimum) — the references with COPY_MIN, the prompts' wording with LEAK_MIN —
+    the runs of each line shared with it, the user's own words and stock formulas left out (that
+    mask is computed once per line for all of them)."""
+    found: list[list[Span]] = [[] for _ in against]
     for n, line in enumerate(lines):
-        for run in references.shared_runs(line, fact_mask(line, facts), COPY_MIN):
-            out.append(Span(n, run))
-    return out
-
-
-def leaked_spans(lines: list[str], instructions: TextIndex, facts: TextIndex) -> list[Span]:
-    out = []
-    for n, line in enumerate(lines):
-        for run in instructions.shared_runs(line, fact_mask(line, facts), LEAK_MIN):
-            out.append(Span(n, run))
-    return out
+        mask = fact_mask(line, facts)
+        for out, (index, minimum) in zip(found, against, strict=True):
+            out += [Span(n, run) for run in index.shared_runs(line, mask, minimum)]
+    return found
 
 
 @dataclass(frozen=True)
