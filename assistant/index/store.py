@@ -280,6 +280,27 @@ class IndexStore:
         return LoadedIndex(d, manifest, chunks, dense, bm25, manifest.get("tokenizer", "bigram"))
 
     # --- building ------------------------------------------------------------------------------
+    def _up_to_date(
+        self,
+        manifest: dict[str, Any],
+        skipped: list[FileError],
+        previous: int | None,
+        t0: float,
+        on_skip: Callable[[list[FileError]], None] | None,
+    ) -> BuildReport:
+        """The report of a build or add that had nothing to do: the index stays as it is."""
+        if on_skip:
+            on_skip(skipped)
+        return BuildReport(
+            self.root,
+            manifest,
+            up_to_date=True,
+            timings={"total": time.perf_counter() - t0},
+            errors=[e.message for e in skipped],
+            skipped=skipped,
+            previous_chunks=previous,
+        )
+
     def build(
         self,
         paths: list[Path],
@@ -327,17 +348,7 @@ class IndexStore:
                 and (dense == "auto" or old.get("dense") == dense)
             ):
                 skipped = sorted(skipped + _old_skips(old, {str(f) for f in files}), key=lambda e: e.path)
-                if on_skip:
-                    on_skip(skipped)
-                return BuildReport(
-                    self.root,
-                    old,
-                    up_to_date=True,
-                    timings={"total": time.perf_counter() - t0},
-                    errors=[e.message for e in skipped],
-                    skipped=skipped,
-                    previous_chunks=previous,
-                )
+                return self._up_to_date(old, skipped, previous, t0, on_skip)
             result = parse_paths(files)
             chunks = result.chunks()
             skipped = sorted(skipped + result.errors, key=lambda e: e.path)
@@ -425,17 +436,7 @@ class IndexStore:
             unchanged = {str(f) for f in files if f not in changed}
             skipped = sorted(skipped + _old_skips(old, unchanged), key=lambda e: e.path)
             if not changed:
-                if on_skip:
-                    on_skip(skipped)
-                return BuildReport(
-                    self.root,
-                    old,
-                    up_to_date=True,
-                    timings={"total": time.perf_counter() - t0},
-                    errors=[e.message for e in skipped],
-                    skipped=skipped,
-                    previous_chunks=len(old_chunks),
-                )
+                return self._up_to_date(old, skipped, len(old_chunks), t0, on_skip)
             result = parse_paths(list(changed))
             skipped = sorted(skipped + result.errors, key=lambda e: e.path)
             if on_skip:
